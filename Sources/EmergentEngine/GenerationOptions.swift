@@ -1,0 +1,77 @@
+import EmergentCore
+
+/// What to evaluate: text (tokenized with the model's special tokens parsed) or token ids as they are.
+public enum Prompt: Sendable, Hashable {
+    case text(String)
+    case tokens([Token])
+}
+
+/// A GBNF grammar that constrains generation (llama.cpp's grammar sampler).
+public struct Grammar: Sendable, Hashable {
+    /// The GBNF source.
+    public var source: String
+    /// The start rule.
+    public var root: String
+
+    public init(_ source: String, root: String = "root") {
+        self.source = source
+        self.root = root
+    }
+}
+
+/// Everything that shapes one generation besides the prompt.
+public struct GenerationOptions: Sendable, Hashable {
+    /// The most tokens to generate; must be at least 1.
+    public var maxTokens: Int
+    /// Generation ends before any of these strings; they are never emitted.
+    public var stop: [String]
+    public var sampling: SamplingParameters
+    public var grammar: Grammar?
+    /// When set, each token carries its log-probability and this many most likely alternatives (0 to 20).
+    public var logprobs: Int?
+    /// Keep going past end-of-generation tokens (benchmarks that need an exact token count).
+    public var ignoreEndOfGeneration: Bool
+    /// Render special tokens (such as `<end_of_turn>`) in the text output.
+    public var renderSpecialTokens: Bool
+
+    public init(
+        maxTokens: Int = 256, stop: [String] = [], sampling: SamplingParameters = .greedy, grammar: Grammar? = nil,
+        logprobs: Int? = nil, ignoreEndOfGeneration: Bool = false, renderSpecialTokens: Bool = false
+    ) {
+        self.maxTokens = maxTokens
+        self.stop = stop
+        self.sampling = sampling
+        self.grammar = grammar
+        self.logprobs = logprobs
+        self.ignoreEndOfGeneration = ignoreEndOfGeneration
+        self.renderSpecialTokens = renderSpecialTokens
+    }
+
+    /// The most alternatives `logprobs` may ask for.
+    public static let maxTopLogprobs = 20
+
+    func validate() throws(EngineError) {
+        if maxTokens < 1 {
+            throw .invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
+        }
+        if let logprobs, !(0...Self.maxTopLogprobs).contains(logprobs) {
+            throw .invalidOption(name: "logprobs", value: "\(logprobs)", expected: "0 to \(Self.maxTopLogprobs)")
+        }
+        let sampling = sampling
+        if sampling.temperature < 0 || !sampling.temperature.isFinite {
+            throw .invalidOption(name: "temperature", value: "\(sampling.temperature)", expected: "0 or more")
+        }
+        if !(0...1).contains(sampling.topP) {
+            throw .invalidOption(name: "top-p", value: "\(sampling.topP)", expected: "a value from 0 to 1")
+        }
+        if !(0...1).contains(sampling.minP) {
+            throw .invalidOption(name: "min-p", value: "\(sampling.minP)", expected: "a value from 0 to 1")
+        }
+        if sampling.topK < 0 {
+            throw .invalidOption(name: "top-k", value: "\(sampling.topK)", expected: "0 (off) or more")
+        }
+        if sampling.repeatPenalty <= 0 {
+            throw .invalidOption(name: "repeat penalty", value: "\(sampling.repeatPenalty)", expected: "more than 0")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import CLlama
+
+/// A reusable `llama_batch` for one sequence, filled from Swift arrays.
+final class TokenBatch {
+    private var batch: llama_batch
+    let capacity: Int
+    private let tokens: UnsafeMutablePointer<llama_token>
+    private let positions: UnsafeMutablePointer<llama_pos>
+    private let sequenceCounts: UnsafeMutablePointer<Int32>
+    private let sequenceIDs: UnsafeMutablePointer<UnsafeMutablePointer<llama_seq_id>?>
+    private let outputs: UnsafeMutablePointer<Int8>
+
+    init(capacity: Int) throws(EngineError) {
+        let batch = llama_batch_init(Int32(capacity), 0, 1)
+        guard let tokens = batch.token, let positions = batch.pos, let sequenceCounts = batch.n_seq_id,
+            let sequenceIDs = batch.seq_id, let outputs = batch.logits
+        else {
+            llama_batch_free(batch)
+            throw .contextCreationFailed(detail: "could not allocate a batch of \(capacity) tokens")
+        }
+        self.batch = batch
+        self.capacity = capacity
+        self.tokens = tokens
+        self.positions = positions
+        self.sequenceCounts = sequenceCounts
+        self.sequenceIDs = sequenceIDs
+        self.outputs = outputs
+    }
+
+    deinit { llama_batch_free(batch) }
+
+    /// Fills the batch with `slice`, at positions starting from `position`, in sequence 0.
+    /// - Parameter wantsOutput: whether logits are needed at a given absolute position.
+    func fill(_ slice: ArraySlice<Token>, from position: Int, wantsOutput: (Int) -> Bool) -> Int {
+        precondition(slice.count <= capacity, "batch overflow: \(slice.count) > \(capacity)")
+        var outputCount = 0
+        for (offset, token) in slice.enumerated() {
+            tokens[offset] = token
+            positions[offset] = llama_pos(position + offset)
+            sequenceCounts[offset] = 1
+            sequenceIDs[offset]?[0] = 0
+            let output = wantsOutput(position + offset)
+            outputs[offset] = output ? 1 : 0
+            if output { outputCount += 1 }
+        }
+        batch.n_tokens = Int32(slice.count)
+        return outputCount
+    }
+
+    /// Decodes the filled batch.
+    func decode(in context: OpaquePointer) -> Int32 {
+        llama_decode(context, batch)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Speeds measured through Emergent's engine.
+struct EngineFigures: Encodable {
+    var promptTokensPerSecond: Double
+    var generationTokensPerSecond: Double
+    var promptSamples: [Double]
+    var generationSamples: [Double]
+}
+
+/// Speeds reported by llama-bench.
+struct PeerFigures: Encodable {
+    var promptTokensPerSecond: Double
+    var generationTokensPerSecond: Double
+    var promptSamples: [Double]
+    var generationSamples: [Double]
+    var build: String
+}
+
+/// Prefix reuse: appending to a cached session versus evaluating everything.
+struct PrefixReuseFigures: Encodable {
+    var sessionTokens: Int
+    var appendedTokens: Int
+    var evaluatedTokens: Int
+    var warmSeconds: Double
+    var coldSeconds: Double
+    var speedup: Double { coldSeconds / max(warmSeconds, 1e-9) }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionTokens, appendedTokens, evaluatedTokens, warmSeconds, coldSeconds, speedup
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sessionTokens, forKey: .sessionTokens)
+        try container.encode(appendedTokens, forKey: .appendedTokens)
+        try container.encode(evaluatedTokens, forKey: .evaluatedTokens)
+        try container.encode(warmSeconds, forKey: .warmSeconds)
+        try container.encode(coldSeconds, forKey: .coldSeconds)
+        try container.encode(speedup, forKey: .speedup)
+    }
+}
+
+/// Peak memory after loading the model and creating one context.
+struct MemoryFigures: Encodable {
+    var peakResidentBytes: Int
+    var fileBytes: Int
+    var kvCacheBytes: Int
+    /// The target: file + KV cache + 150 MiB.
+    var budgetBytes: Int { fileBytes + kvCacheBytes + 150 * 1_048_576 }
+
+    enum CodingKeys: String, CodingKey { case peakResidentBytes, fileBytes, kvCacheBytes, budgetBytes }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
+        try container.encode(fileBytes, forKey: .fileBytes)
+        try container.encode(kvCacheBytes, forKey: .kvCacheBytes)
+        try container.encode(budgetBytes, forKey: .budgetBytes)
+    }
+}
+
+/// Everything `emergent bench engine` measured.
+struct EngineBenchReport: Encodable {
+    var model: String
+    var threads: Int
+    var promptTokens: Int
+    var genTokens: Int
+    var repetitions: Int
+    var emergent: EngineFigures
+    var llamaBench: PeerFigures?
+    var prefixReuse: PrefixReuseFigures
+    var memory: MemoryFigures
+
+    var table: String {
+        func rate(_ value: Double) -> String { String(format: "%8.1f tok/s", value) }
+        func ratio(_ ours: Double, _ theirs: Double?) -> String {
+            guard let theirs, theirs > 0 else { return "      -" }
+            let value = ours / theirs
+            return String(format: "%6.3f %@", value, value >= 0.98 ? "✓" : "✗")
+        }
+        let mib = { (bytes: Int) in String(format: "%.0f MiB", Double(bytes) / 1_048_576) }
+        var lines = [
+            "",
+            "Engine benchmark · \(URL(fileURLWithPath: model).lastPathComponent) · \(threads) threads · medians of \(repetitions)",
+            "",
+            "test          Emergent            llama-bench         ratio (target ≥ 0.98)",
+            "pp\(promptTokens)".padding(toLength: 14, withPad: " ", startingAt: 0)
+                + rate(emergent.promptTokensPerSecond) + "    "
+                + (llamaBench.map { rate($0.promptTokensPerSecond) } ?? "         -    ") + "    "
+                + ratio(emergent.promptTokensPerSecond, llamaBench?.promptTokensPerSecond),
+            "tg\(genTokens)".padding(toLength: 14, withPad: " ", startingAt: 0)
+                + rate(emergent.generationTokensPerSecond) + "    "
+                + (llamaBench.map { rate($0.generationTokensPerSecond) } ?? "         -    ") + "    "
+                + ratio(emergent.generationTokensPerSecond, llamaBench?.generationTokensPerSecond),
+            "",
+            String(
+                format: "prefix reuse  %d-token session + %d tokens: evaluated %d (target ≤ 25) %@, %.1f ms vs %.1f ms cold = %.1f× (target ≥ 10×) %@",
+                prefixReuse.sessionTokens, prefixReuse.appendedTokens, prefixReuse.evaluatedTokens,
+                prefixReuse.evaluatedTokens <= 25 ? "✓" : "✗", prefixReuse.warmSeconds * 1000,
+                prefixReuse.coldSeconds * 1000, prefixReuse.speedup, prefixReuse.speedup >= 10 ? "✓" : "✗"),
+            "memory        peak RSS \(mib(memory.peakResidentBytes)) after load; budget file \(mib(memory.fileBytes)) + KV \(mib(memory.kvCacheBytes)) + 150 MiB = \(mib(memory.budgetBytes)) "
+                + (memory.peakResidentBytes <= memory.budgetBytes ? "✓" : "✗"),
+        ]
+        if let llamaBench { lines.append("peer          llama-bench build \(llamaBench.build)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
