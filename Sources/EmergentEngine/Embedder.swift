@@ -40,8 +40,8 @@ public actor Embedder {
 
     /// The embedding of `text`: `model.metadata.embeddingLength` numbers with unit L2 norm.
     public func embed(_ text: String) throws -> [Float] {
+        guard !text.isEmpty else { throw EngineError.emptyPrompt }
         let tokens = model.tokenizer.tokenize(text, addSpecial: true, parseSpecial: false)
-        guard !tokens.isEmpty else { throw EngineError.emptyPrompt }
         guard tokens.count <= contextLength else {
             throw EngineError.promptTooLong(promptTokens: tokens.count, contextTokens: contextLength)
         }

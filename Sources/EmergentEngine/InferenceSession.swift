@@ -167,12 +167,12 @@ public actor InferenceSession {
                 throw EngineError.decodeFailed(code: status)
             }
             cachedTokens.append(contentsOf: chunk)
-            var outputIndex: Int32 = 0
+            // llama_get_logits_ith takes the token's index in the batch (not the output's index).
             for offset in 0..<chunk.count where wantsOutput(position + offset) {
-                if let row = llama_get_logits_ith(context.pointer, outputIndex) {
-                    try visit(position + offset, UnsafeBufferPointer(start: row, count: vocabularySize))
+                guard let row = llama_get_logits_ith(context.pointer, Int32(offset)) else {
+                    throw EngineError.decodeFailed(code: -1)
                 }
-                outputIndex += 1
+                try visit(position + offset, UnsafeBufferPointer(start: row, count: vocabularySize))
             }
             position += chunk.count
             remaining = remaining.dropFirst(chunk.count)

@@ -19,8 +19,9 @@ struct EngineBenchCommand: AsyncParsableCommand {
         abstract: "Measure prompt-processing and generation speed next to llama.cpp's llama-bench.",
         discussion: """
             Runs the same measurements as llama-bench (a prompt of --prompt-tokens random tokens; then \
-            --gen-tokens single-token steps) through Emergent's engine, then runs llama-bench itself with the same \
-            model, threads and sizes, and prints medians and the ratio. llama-bench is built once from the same \
+            --gen-tokens single-token steps) through Emergent's engine, and llama-bench itself with the same \
+            model, threads and sizes, alternating round by round so both see the same machine conditions. It \
+            prints the medians over all rounds and their ratio. llama-bench is built once from the same \
             llama.cpp source (scripts/setup.sh --peers) if it is missing.
 
             It also measures prefix reuse (appending 20 tokens to a 1,000-token session versus evaluating all \
@@ -40,8 +41,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Tokens for the generation test.")
     var genTokens: Int = 128
 
-    @Option(name: .long, help: "Measured repetitions per test (after one warm-up).")
-    var repetitions: Int = 5
+    @Option(name: .long, help: "Measured rounds (after one warm-up); each round runs both engines once.")
+    var repetitions: Int = 7
 
     @Flag(name: .long, help: "Skip llama-bench (Emergent's figures only).")
     var noPeer = false
@@ -63,7 +64,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
 
             note("Loading \(path) …")
             let loaded = try await Model.load(from: path)
-            let options = SessionOptions(contextLength: promptTokens + genTokens, threads: threads)
+            let options = SessionOptions(contextLength: promptTokens + genTokens, threads: threads, fullSlidingWindowCache: false)
             let session = try await InferenceSession(model: loaded, options: options)
             let memory = MemoryFigures(
                 peakResidentBytes: SystemMemory.peakResidentBytes ?? 0, fileBytes: fileBytes,
@@ -78,36 +79,36 @@ struct EngineBenchCommand: AsyncParsableCommand {
                 return tokens
             }
 
-            note("Emergent: prompt processing, \(promptTokens) tokens × \(repetitions) (+1 warm-up) …")
-            var promptRates: [Double] = []
-            for run in 0...repetitions {
-                await session.reset()
-                let stats = try await session.prefill(.tokens(randomTokens(promptTokens)))
-                if run > 0 { promptRates.append(Double(stats.evaluatedTokens) / stats.seconds) }
-            }
-
-            note("Emergent: generation, \(genTokens) tokens × \(repetitions) (+1 warm-up) …")
-            var generationRates: [Double] = []
+            // The machine's speed drifts (shared CPUs, turbo, other load). Interleave the two engines round by
+            // round so both see the same conditions, and compare medians over all rounds.
+            let peerTools = noPeer ? nil : try PeerTools.locate()
             let start = randomTokens(1)
             // One extra token: the timed span then holds exactly genTokens decodes (and genTokens + 1 samplings).
             let generation = GenerationOptions(maxTokens: genTokens + 1, ignoreEndOfGeneration: true)
-            for run in 0...repetitions {
+            var promptRates: [Double] = []
+            var generationRates: [Double] = []
+            var peerRuns: [PeerFigures] = []
+            for round in 0...repetitions {
+                let label = round == 0 ? "warm-up" : "round \(round) of \(repetitions)"
+                note("\(label): Emergent pp\(promptTokens) + tg\(genTokens)" + (peerTools == nil ? "" : ", then llama-bench"))
+                await session.reset()
+                let stats = try await session.prefill(.tokens(randomTokens(promptTokens)))
                 await session.reset()
                 let completion = try await session.complete(.tokens(start), options: generation)
-                if run > 0 { generationRates.append(Double(genTokens) / completion.usage.generationSeconds) }
+                guard round > 0 else { continue }
+                promptRates.append(Double(stats.evaluatedTokens) / stats.seconds)
+                generationRates.append(Double(genTokens) / completion.usage.generationSeconds)
+                if let peerTools {
+                    peerRuns.append(
+                        try peerTools.llamaBench(
+                            model: path, threads: threads, promptTokens: promptTokens, genTokens: genTokens,
+                            repetitions: 1))
+                }
             }
+            let peer = peerRuns.isEmpty ? nil : PeerFigures(merging: peerRuns)
 
             note("Emergent: prefix reuse, 1,000-token session + 20 tokens …")
             let reuse = try await measurePrefixReuse(model: loaded, randomTokens: randomTokens)
-
-            var peer: PeerFigures?
-            if !noPeer {
-                let runner = try PeerTools.locate()
-                note("llama-bench: same model, \(threads) threads, pp\(promptTokens) and tg\(genTokens) …")
-                peer = try runner.llamaBench(
-                    model: path, threads: threads, promptTokens: promptTokens, genTokens: genTokens,
-                    repetitions: repetitions)
-            }
 
             let report = EngineBenchReport(
                 model: path, threads: threads, promptTokens: promptTokens, genTokens: genTokens,

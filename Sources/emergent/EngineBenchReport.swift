@@ -17,6 +17,17 @@ struct PeerFigures: Encodable {
     var build: String
 }
 
+extension PeerFigures {
+    /// Combines single-run reports from several rounds into medians over all their samples.
+    init(merging runs: [PeerFigures]) {
+        let prompt = runs.flatMap(\.promptSamples)
+        let generation = runs.flatMap(\.generationSamples)
+        self.init(
+            promptTokensPerSecond: median(prompt), generationTokensPerSecond: median(generation), promptSamples: prompt,
+            generationSamples: generation, build: runs.first?.build ?? "?")
+    }
+}
+
 /// Prefix reuse: appending to a cached session versus evaluating everything.
 struct PrefixReuseFigures: Encodable {
     var sessionTokens: Int
