@@ -10,7 +10,8 @@ public struct EmergentPaths: Sendable, Hashable {
         if let value = environment["EMERGENT_HOME"], !value.isEmpty {
             home = URL(fileURLWithPath: (value as NSString).expandingTildeInPath, isDirectory: true)
         } else {
-            home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".emergent", isDirectory: true)
+            home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
+                ".emergent", isDirectory: true)
         }
     }
 

@@ -149,7 +149,8 @@ private struct GGUFReader {
 
     mutating func readFile() throws(EngineError) -> GGUFFile {
         guard bytes.count >= 4 else {
-            throw .notGGUF(path: path, detail: bytes.isEmpty ? "the file is empty" : "the file has only \(bytes.count) bytes")
+            throw .notGGUF(
+                path: path, detail: bytes.isEmpty ? "the file is empty" : "the file has only \(bytes.count) bytes")
         }
         let magic = Array(bytes[0..<4])
         guard magic == Array("GGUF".utf8) else {
@@ -182,7 +183,8 @@ private struct GGUFReader {
             let name = try string()
             let dimensionCount = Int(try take(UInt32.self))
             guard (1...4).contains(dimensionCount) else {
-                throw .corruptGGUF(path: path, detail: "tensor '\(name)' has \(dimensionCount) dimensions (expected 1 to 4)")
+                throw .corruptGGUF(
+                    path: path, detail: "tensor '\(name)' has \(dimensionCount) dimensions (expected 1 to 4)")
             }
             var dimensions: [Int] = []
             for _ in 0..<dimensionCount {
@@ -197,7 +199,8 @@ private struct GGUFReader {
             let blockSize = Int(ggml_blck_size(type))
             guard dimensions[0] % blockSize == 0 else {
                 throw .corruptGGUF(
-                    path: path, detail: "tensor '\(name)' has a row of \(dimensions[0]), not a multiple of \(blockSize)")
+                    path: path, detail: "tensor '\(name)' has a row of \(dimensions[0]), not a multiple of \(blockSize)"
+                )
             }
             var byteCount = Int(ggml_row_size(type, Int64(dimensions[0])))
             for dimension in dimensions.dropFirst() {
@@ -206,7 +209,8 @@ private struct GGUFReader {
                 byteCount = product
             }
             let typeName = ggml_type_name(type).map { String(cString: $0) } ?? "type \(rawType)"
-            tensors.append(.init(name: name, dimensions: dimensions, typeName: typeName, offset: offset, byteCount: byteCount))
+            tensors.append(
+                .init(name: name, dimensions: dimensions, typeName: typeName, offset: offset, byteCount: byteCount))
         }
 
         let alignment = metadata["general.alignment"]?.intValue ?? 32

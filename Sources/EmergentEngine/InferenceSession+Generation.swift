@@ -37,7 +37,8 @@ extension InferenceSession {
     }
 
     /// Generates a continuation of `prompt` and returns it whole.
-    public func complete(_ prompt: Prompt, options: GenerationOptions = GenerationOptions()) async throws -> Completion {
+    public func complete(_ prompt: Prompt, options: GenerationOptions = GenerationOptions()) async throws -> Completion
+    {
         let requestID = abort.newRequest()
         var text = ""
         var tokens: [Token] = []
@@ -81,7 +82,8 @@ extension InferenceSession {
             promptTokens: stats.promptTokens, reusedPromptTokens: stats.reusedTokens, promptSeconds: stats.seconds)
 
         func finish(_ reason: FinishReason) -> GenerationSummary {
-            if case .stopSequence = reason {} else {
+            if case .stopSequence = reason {
+            } else {
                 let tail = stopMatcher.append(detokenizer.flush())
                 let rest = tail.text + stopMatcher.flush()
                 if !rest.isEmpty { emit(.text(rest)) }

@@ -77,7 +77,8 @@ extension InferenceSession {
         case .sliding(let window, let stride):
             try checkWindow(window)
             guard (1...window).contains(stride) else {
-                throw EngineError.invalidOption(name: "stride", value: "\(stride)", expected: "1 to the window (\(window))")
+                throw EngineError.invalidOption(
+                    name: "stride", value: "\(stride)", expected: "1 to the window (\(window))")
             }
             guard tokens.count >= 2 else {
                 throw EngineError.invalidOption(
@@ -100,7 +101,8 @@ extension InferenceSession {
                 scoredUpTo = end
                 progress?(index + 1, starts.count)
             }
-            return LossResult(meanNegativeLogLikelihood: total / Double(max(scored, 1)), scoredTokens: scored, windows: starts.count)
+            return LossResult(
+                meanNegativeLogLikelihood: total / Double(max(scored, 1)), scoredTokens: scored, windows: starts.count)
 
         case .perplexityChunks(let window):
             try checkWindow(window)
@@ -123,7 +125,8 @@ extension InferenceSession {
                 }
                 progress?(chunk + 1, chunks)
             }
-            return LossResult(meanNegativeLogLikelihood: total / Double(max(scored, 1)), scoredTokens: scored, windows: chunks)
+            return LossResult(
+                meanNegativeLogLikelihood: total / Double(max(scored, 1)), scoredTokens: scored, windows: chunks)
         }
     }
 

@@ -92,7 +92,8 @@ public actor InferenceSession {
         truncateCache(to: keep)
         try evaluate(tokens[keep...], requestID: requestID, outputs: .last) { _, _ in }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        return PromptStats(promptTokens: tokens.count, reusedTokens: keep, evaluatedTokens: tokens.count - keep, seconds: seconds)
+        return PromptStats(
+            promptTokens: tokens.count, reusedTokens: keep, evaluatedTokens: tokens.count - keep, seconds: seconds)
     }
 
     /// How many leading tokens of `tokens` the cache already holds and can keep.

@@ -61,7 +61,8 @@ final class LlamaContext {
             if log.contains(where: { $0.contains("failed to allocate") }) {
                 throw .contextTooLarge(
                     requestedTokens: contextLength,
-                    neededBytes: Self.kvCacheBytes(model: model, contextLength: contextLength, type: options.kvCacheType),
+                    neededBytes: Self.kvCacheBytes(
+                        model: model, contextLength: contextLength, type: options.kvCacheType),
                     availableBytes: SystemMemory.availableBytes ?? 0)
             }
             throw .contextCreationFailed(detail: log.last ?? "no reason was logged")
@@ -101,7 +102,8 @@ final class LlamaContext {
         let keyLength = model.metadataValue("\(architecture).attention.key_length").flatMap { Int($0) } ?? defaultHead
         let valueLength =
             model.metadataValue("\(architecture).attention.value_length").flatMap { Int($0) } ?? defaultHead
-        let elements = Double(contextLength) * Double(meta.layerCount) * Double(meta.keyValueHeadCount)
+        let elements =
+            Double(contextLength) * Double(meta.layerCount) * Double(meta.keyValueHeadCount)
             * Double(keyLength + valueLength)
         return Int(min(elements * type.bytesPerElement, Double(Int.max / 2)))
     }

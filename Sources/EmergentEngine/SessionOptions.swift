@@ -62,7 +62,8 @@ public struct SessionOptions: Sendable, Hashable {
 
     func validate() throws(EngineError) {
         if contextLength < 0 {
-            throw .invalidOption(name: "context length", value: "\(contextLength)", expected: "0 (model default) or more")
+            throw .invalidOption(
+                name: "context length", value: "\(contextLength)", expected: "0 (model default) or more")
         }
         if batchSize < 1 {
             throw .invalidOption(name: "batch size", value: "\(batchSize)", expected: "at least 1")

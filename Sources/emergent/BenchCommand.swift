@@ -64,7 +64,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
 
             note("Loading \(path) …")
             let loaded = try await Model.load(from: path)
-            let options = SessionOptions(contextLength: promptTokens + genTokens, threads: threads, fullSlidingWindowCache: false)
+            let options = SessionOptions(
+                contextLength: promptTokens + genTokens, threads: threads, fullSlidingWindowCache: false)
             let session = try await InferenceSession(model: loaded, options: options)
             let memory = MemoryFigures(
                 peakResidentBytes: SystemMemory.peakResidentBytes ?? 0, fileBytes: fileBytes,
@@ -90,7 +91,9 @@ struct EngineBenchCommand: AsyncParsableCommand {
             var peerRuns: [PeerFigures] = []
             for round in 0...repetitions {
                 let label = round == 0 ? "warm-up" : "round \(round) of \(repetitions)"
-                note("\(label): Emergent pp\(promptTokens) + tg\(genTokens)" + (peerTools == nil ? "" : ", then llama-bench"))
+                note(
+                    "\(label): Emergent pp\(promptTokens) + tg\(genTokens)"
+                        + (peerTools == nil ? "" : ", then llama-bench"))
                 await session.reset()
                 let stats = try await session.prefill(.tokens(randomTokens(promptTokens)))
                 await session.reset()
@@ -113,7 +116,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
             let report = EngineBenchReport(
                 model: path, threads: threads, promptTokens: promptTokens, genTokens: genTokens,
                 repetitions: repetitions,
-                emergent: .init(promptTokensPerSecond: median(promptRates), generationTokensPerSecond: median(generationRates),
+                emergent: .init(
+                    promptTokensPerSecond: median(promptRates), generationTokensPerSecond: median(generationRates),
                     promptSamples: promptRates, generationSamples: generationRates),
                 llamaBench: peer, prefixReuse: reuse, memory: memory)
             if json {

@@ -106,7 +106,8 @@ struct EngineBenchReport: Encodable {
                 + ratio(emergent.generationTokensPerSecond, llamaBench?.generationTokensPerSecond),
             "",
             String(
-                format: "prefix reuse  %d-token session + %d tokens: evaluated %d (target ≤ 25) %@, %.1f ms vs %.1f ms cold = %.1f× (target ≥ 10×) %@",
+                format:
+                    "prefix reuse  %d-token session + %d tokens: evaluated %d (target ≤ 25) %@, %.1f ms vs %.1f ms cold = %.1f× (target ≥ 10×) %@",
                 prefixReuse.sessionTokens, prefixReuse.appendedTokens, prefixReuse.evaluatedTokens,
                 prefixReuse.evaluatedTokens <= 25 ? "✓" : "✗", prefixReuse.warmSeconds * 1000,
                 prefixReuse.coldSeconds * 1000, prefixReuse.speedup, prefixReuse.speedup >= 10 ? "✓" : "✗"),

@@ -51,7 +51,8 @@ struct EngineOptionGroup: ParsableArguments {
             EngineLogging.bootstrap(logger)
         }
         let path = modelPath
-        let progress = showProgress ? ProgressLine(label: "Loading \(URL(fileURLWithPath: path).lastPathComponent)") : nil
+        let progress =
+            showProgress ? ProgressLine(label: "Loading \(URL(fileURLWithPath: path).lastPathComponent)") : nil
         let model = try await Model.load(from: path, options: modelOptions) { value in
             progress?.update(value)
         }

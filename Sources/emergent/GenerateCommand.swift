@@ -41,7 +41,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.reporting {
-            let promptText = prompt == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : prompt
+            let promptText =
+                prompt == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : prompt
             var grammarValue: Grammar?
             if let grammar {
                 guard let source = try? String(contentsOfFile: grammar, encoding: .utf8) else {
@@ -50,7 +51,8 @@ struct GenerateCommand: AsyncParsableCommand {
                 grammarValue = Grammar(source)
             }
             let options = GenerationOptions(
-                maxTokens: maxTokens, stop: stop, sampling: sampling.parameters, grammar: grammarValue, logprobs: logprobs)
+                maxTokens: maxTokens, stop: stop, sampling: sampling.parameters, grammar: grammarValue,
+                logprobs: logprobs)
             let model = try await engine.loadModel(showProgress: !json)
             let session = try await InferenceSession(model: model, options: engine.sessionOptions)
             if json {
@@ -64,8 +66,12 @@ struct GenerateCommand: AsyncParsableCommand {
                 case .text(let text): Terminal.output(text)
                 case .token(let token):
                     if let logprob = token.logprob {
-                        let alternatives = logprob.top.map { "\(model.tokenizer.piece($0.token).debugDescription) \(String(format: "%.3f", $0.logprob))" }
-                        Terminal.error("  [\(token.id)] \(String(format: "%.4f", logprob.logprob))  top: \(alternatives.joined(separator: ", "))")
+                        let alternatives = logprob.top.map {
+                            "\(model.tokenizer.piece($0.token).debugDescription) \(String(format: "%.3f", $0.logprob))"
+                        }
+                        Terminal.error(
+                            "  [\(token.id)] \(String(format: "%.4f", logprob.logprob))  top: \(alternatives.joined(separator: ", "))"
+                        )
                     }
                 case .finished(let value): summary = value
                 case .prompt: break
@@ -114,7 +120,9 @@ struct GenerateReport: Encodable {
             : completion.logprobs.map { entry in
                 Logprob(
                     token: entry.token, text: tokenizer.piece(entry.token), logprob: entry.logprob,
-                    top: entry.top.map { Alternative(token: $0.token, text: tokenizer.piece($0.token), logprob: $0.logprob) })
+                    top: entry.top.map {
+                        Alternative(token: $0.token, text: tokenizer.piece($0.token), logprob: $0.logprob)
+                    })
             }
     }
 }

@@ -15,35 +15,48 @@ struct PeerTools {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [URL] = []
         if let root = environment["EMERGENT_ROOT"] { candidates.append(URL(fileURLWithPath: root)) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(directory)
             directory = directory.deletingLastPathComponent()
         }
         candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        guard let root = candidates.first(where: {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("scripts/setup.sh").path)
-        }) else {
-            throw PeerError(message: "Cannot find the Emergent checkout that builds llama-bench. Set EMERGENT_ROOT to it, or pass --no-peer.")
+        guard
+            let root = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("scripts/setup.sh").path)
+            })
+        else {
+            throw PeerError(
+                message:
+                    "Cannot find the Emergent checkout that builds llama-bench. Set EMERGENT_ROOT to it, or pass --no-peer."
+            )
         }
         let tools = PeerTools(root: root)
-        if !FileManager.default.isExecutableFile(atPath: tools.binDirectory.appendingPathComponent("llama-bench").path) {
+        if !FileManager.default.isExecutableFile(atPath: tools.binDirectory.appendingPathComponent("llama-bench").path)
+        {
             Terminal.error("llama-bench is missing; building the llama.cpp peers once (scripts/setup.sh --peers) …")
-            let status = try run(root.appendingPathComponent("scripts/setup.sh").path, ["--peers"], capture: false).status
+            let status = try run(root.appendingPathComponent("scripts/setup.sh").path, ["--peers"], capture: false)
+                .status
             guard status == 0 else {
-                throw PeerError(message: "Building the peers failed (exit \(status)). Run scripts/setup.sh --peers to see why.")
+                throw PeerError(
+                    message: "Building the peers failed (exit \(status)). Run scripts/setup.sh --peers to see why.")
             }
         }
         return tools
     }
 
     /// Runs llama-bench and returns the medians of its samples.
-    func llamaBench(model: String, threads: Int, promptTokens: Int, genTokens: Int, repetitions: Int) throws -> PeerFigures {
+    func llamaBench(model: String, threads: Int, promptTokens: Int, genTokens: Int, repetitions: Int) throws
+        -> PeerFigures
+    {
         let binary = binDirectory.appendingPathComponent("llama-bench").path
         let result = try Self.run(
             binary,
-            ["-m", model, "-t", "\(threads)", "-p", "\(promptTokens)", "-n", "\(genTokens)", "-r", "\(repetitions)",
-             "-o", "json"], capture: true)
+            [
+                "-m", model, "-t", "\(threads)", "-p", "\(promptTokens)", "-n", "\(genTokens)", "-r", "\(repetitions)",
+                "-o", "json",
+            ], capture: true)
         guard result.status == 0 else {
             throw PeerError(message: "llama-bench failed (exit \(result.status)): \(result.output.suffix(400))")
         }
@@ -58,7 +71,8 @@ struct PeerTools {
             let prompt = entries.first(where: { $0.n_prompt > 0 && $0.n_gen == 0 }),
             let generation = entries.first(where: { $0.n_gen > 0 && $0.n_prompt == 0 })
         else {
-            throw PeerError(message: "llama-bench printed output that is not the expected JSON: \(result.output.prefix(300))")
+            throw PeerError(
+                message: "llama-bench printed output that is not the expected JSON: \(result.output.prefix(300))")
         }
         return PeerFigures(
             promptTokensPerSecond: median(prompt.samples_ts), generationTokensPerSecond: median(generation.samples_ts),
@@ -66,7 +80,9 @@ struct PeerTools {
             build: "\(prompt.build_commit ?? "?") (\(prompt.build_number ?? 0))")
     }
 
-    static func run(_ executable: String, _ arguments: [String], capture: Bool) throws -> (status: Int32, output: String) {
+    static func run(_ executable: String, _ arguments: [String], capture: Bool) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -6,7 +6,9 @@ import Testing
 struct CoreTests {
     @Test("JSONValue round-trips through JSON, keeping integers as integers")
     func jsonRoundTrip() throws {
-        let value: JSONValue = ["name": "emergent", "count": 3, "ratio": 0.5, "ok": true, "none": nil, "list": [1, "two"]]
+        let value: JSONValue = [
+            "name": "emergent", "count": 3, "ratio": 0.5, "ok": true, "none": nil, "list": [1, "two"],
+        ]
         let data = try JSONEncoder().encode(value)
         let decoded = try JSONDecoder().decode(JSONValue.self, from: data)
         #expect(decoded == value)
@@ -20,7 +22,8 @@ struct CoreTests {
 
     @Test("usage derives rates from counts and seconds")
     func usageRates() {
-        let usage = Usage(promptTokens: 100, reusedPromptTokens: 60, completionTokens: 20, promptSeconds: 0.5, generationSeconds: 2)
+        let usage = Usage(
+            promptTokens: 100, reusedPromptTokens: 60, completionTokens: 20, promptSeconds: 0.5, generationSeconds: 2)
         #expect(usage.evaluatedPromptTokens == 40)
         #expect(usage.promptTokensPerSecond == 80)
         #expect(usage.generationTokensPerSecond == 10)

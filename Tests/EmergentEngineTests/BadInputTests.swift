@@ -74,7 +74,9 @@ struct BadInputTests {
     @Test("max tokens of zero or less is refused before any work", arguments: [0, -1, -100])
     func nonPositiveMaxTokens(maxTokens: Int) async throws {
         let session = try await SharedModel.session(contextLength: 256)
-        await #expect(throws: EngineError.invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")) {
+        await #expect(
+            throws: EngineError.invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
+        ) {
             _ = try await session.complete(.text("Hello"), options: GenerationOptions(maxTokens: maxTokens))
         }
         let streamed = session.generate(.text("Hello"), options: GenerationOptions(maxTokens: maxTokens))
@@ -136,10 +138,12 @@ struct BadInputTests {
         }
     }
 
-    @Test("sampling options out of range are refused", arguments: [
-        SamplingParameters(temperature: -1), SamplingParameters(topP: 1.5), SamplingParameters(topK: -3),
-        SamplingParameters(minP: -0.1), SamplingParameters(repeatPenalty: 0),
-    ])
+    @Test(
+        "sampling options out of range are refused",
+        arguments: [
+            SamplingParameters(temperature: -1), SamplingParameters(topP: 1.5), SamplingParameters(topK: -3),
+            SamplingParameters(minP: -0.1), SamplingParameters(repeatPenalty: 0),
+        ])
     func badSampling(sampling: SamplingParameters) async throws {
         let session = try await SharedModel.session(contextLength: 128)
         await #expect(throws: EngineError.self) {

@@ -26,9 +26,11 @@ struct CancellationTests {
         #expect(seen == 5)
         // The actor runs calls in order, so this returns only once the decode loop has stopped.
         let cached = await session.cachedTokenCount
-        #expect(cached <= promptTokens + seen + 1, "decoded \(cached - promptTokens) tokens after cancelling at \(seen)")
+        #expect(
+            cached <= promptTokens + seen + 1, "decoded \(cached - promptTokens) tokens after cancelling at \(seen)")
 
-        let next = try await session.complete(.text("Hello"), options: GenerationOptions(maxTokens: 4, ignoreEndOfGeneration: true))
+        let next = try await session.complete(
+            .text("Hello"), options: GenerationOptions(maxTokens: 4, ignoreEndOfGeneration: true))
         #expect(next.tokens.count == 4)
     }
 
@@ -36,7 +38,8 @@ struct CancellationTests {
     func cancelDuringPrompt() async throws {
         let session = try await SharedModel.session(contextLength: 4096)
         let tokenizer = session.model.tokenizer
-        let long = Array(tokenizer.tokenize(String(repeating: "Lorem ipsum dolor sit amet, consectetur. ", count: 400)).prefix(4000))
+        let long = Array(
+            tokenizer.tokenize(String(repeating: "Lorem ipsum dolor sit amet, consectetur. ", count: 400)).prefix(4000))
         let started = ContinuousClock.now
         let task = Task { try await session.prefill(.tokens(long)) }
         try await Task.sleep(for: .milliseconds(300))
@@ -59,7 +62,8 @@ struct CancellationTests {
         let width = ProcessInfo.processInfo.activeProcessorCount + 1
         var sessions: [InferenceSession] = []
         for _ in 0..<width {
-            sessions.append(try await InferenceSession(model: model, options: SessionOptions(contextLength: 256, threads: 1)))
+            sessions.append(
+                try await InferenceSession(model: model, options: SessionOptions(contextLength: 256, threads: 1)))
         }
         let generationsDone = Counter()
         let ticksBeforeDone = Counter()

@@ -39,14 +39,16 @@ struct GenerationTests {
             .text(Self.prompt), options: GenerationOptions(maxTokens: 32, ignoreEndOfGeneration: true))
         // Build a stop string from the end of token 5 and the start of token 6: it spans a boundary.
         let pieces = free.tokens.map { tokenizer.piece($0) }
-        let index = try #require(pieces.indices.dropFirst(4).first {
-            pieces[$0].count >= 2 && pieces[$0 + 1].count >= 2 && $0 + 1 < pieces.count
-        })
+        let index = try #require(
+            pieces.indices.dropFirst(4).first {
+                pieces[$0].count >= 2 && pieces[$0 + 1].count >= 2 && $0 + 1 < pieces.count
+            })
         let stop = String(pieces[index].suffix(1)) + String(pieces[index + 1].prefix(2))
         let stopRange = try #require(free.text.range(of: stop))
         let expectedText = String(free.text[..<stopRange.lowerBound])
 
-        let stopped = try await session.collect(.text(Self.prompt), options: GenerationOptions(maxTokens: 32, stop: [stop]))
+        let stopped = try await session.collect(
+            .text(Self.prompt), options: GenerationOptions(maxTokens: 32, stop: [stop]))
         #expect(stopped.summary?.finishReason == .stopSequence(stop))
         #expect(stopped.text == expectedText)
         #expect(!stopped.text.contains(stop))
@@ -69,7 +71,8 @@ struct GenerationTests {
                 maxTokens: 200, sampling: SamplingParameters(temperature: 0.7, topK: 40, seed: seed), grammar: grammar)
             let completion = try await session.complete(.text(prompt), options: options)
             #expect(completion.finishReason == .endOfGeneration, "seed \(seed): \(completion.text)")
-            let parsed = try? JSONSerialization.jsonObject(with: Data(completion.text.utf8), options: [.fragmentsAllowed])
+            let parsed = try? JSONSerialization.jsonObject(
+                with: Data(completion.text.utf8), options: [.fragmentsAllowed])
             #expect(parsed != nil, "seed \(seed) gave invalid JSON: \(completion.text)")
         }
     }
@@ -95,7 +98,9 @@ struct GenerationTests {
     func eventOrder() async throws {
         let session = try await SharedModel.session()
         var kinds: [String] = []
-        for try await event in session.generate(.text(Self.prompt), options: GenerationOptions(maxTokens: 8, ignoreEndOfGeneration: true)) {
+        for try await event in session.generate(
+            .text(Self.prompt), options: GenerationOptions(maxTokens: 8, ignoreEndOfGeneration: true))
+        {
             switch event {
             case .prompt: kinds.append("prompt")
             case .token: kinds.append("token")
@@ -121,7 +126,8 @@ struct PrefixReuseTests {
         let warm = try await SharedModel.session()
         let cold = try await SharedModel.session()
         let base = "User: Tell me about the moons of Jupiter.\nAssistant:"
-        let first = try await warm.complete(.text(base), options: GenerationOptions(maxTokens: 20, ignoreEndOfGeneration: true))
+        let first = try await warm.complete(
+            .text(base), options: GenerationOptions(maxTokens: 20, ignoreEndOfGeneration: true))
         let followUp = base + first.text + "\nUser: And Saturn?\nAssistant:"
 
         let tokenizer = warm.model.tokenizer
@@ -195,7 +201,8 @@ struct PrefixReuseTests {
             try await session.restoreState(from: directory.appendingPathComponent("missing.bin"))
         }
         #expect(await session.cachedTokenCount == 0)
-        let completion = try await session.complete(.text("Hello"), options: GenerationOptions(maxTokens: 3, ignoreEndOfGeneration: true))
+        let completion = try await session.complete(
+            .text("Hello"), options: GenerationOptions(maxTokens: 3, ignoreEndOfGeneration: true))
         #expect(completion.tokens.count == 3)
     }
 }

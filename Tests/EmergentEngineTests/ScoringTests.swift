@@ -36,7 +36,9 @@ struct ScoringTests {
 
     @Test(
         "loss in perplexity chunks matches llama.cpp's llama-perplexity within 1%",
-        .enabled(if: TestResources.peer("llama-perplexity") != nil, "llama-perplexity is not built: run scripts/setup.sh --peers"))
+        .enabled(
+            if: TestResources.peer("llama-perplexity") != nil,
+            "llama-perplexity is not built: run scripts/setup.sh --peers"))
     func lossMatchesLlamaPerplexity() async throws {
         let directory = try TestResources.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -56,7 +58,9 @@ struct ScoringTests {
         let peer = try #require(TestResources.peer("llama-perplexity"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: peer)
-        process.arguments = ["-m", TestResources.modelPath, "-f", file.path, "-c", "\(window)", "-b", "\(window)", "-t", "2"]
+        process.arguments = [
+            "-m", TestResources.modelPath, "-f", file.path, "-c", "\(window)", "-b", "\(window)", "-t", "2",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -135,7 +139,8 @@ struct EmbeddingAndMetadataTests {
             return try await InferenceSession(model: model, options: SessionOptions(contextLength: 128))
         }()
         #expect(weakModel != nil, "the session keeps its model alive")
-        let completion = try await session?.complete(.text("Hi"), options: GenerationOptions(maxTokens: 2, ignoreEndOfGeneration: true))
+        let completion = try await session?.complete(
+            .text("Hi"), options: GenerationOptions(maxTokens: 2, ignoreEndOfGeneration: true))
         #expect(completion?.tokens.count == 2)
         session = nil
         for _ in 0..<50 where weakModel != nil { try await Task.sleep(for: .milliseconds(20)) }

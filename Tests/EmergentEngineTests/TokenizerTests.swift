@@ -42,7 +42,9 @@ struct TokenizerTests {
         let text = "𓀀𓁐 ok 🦩 done 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
         let tokens = tokenizer.tokenize(text, addSpecial: false)
         let pieces = tokens.map { tokenizer.pieceBytes($0) }
-        #expect(pieces.contains { String(validating: $0, as: UTF8.self) == nil }, "expected a token holding a partial character")
+        #expect(
+            pieces.contains { String(validating: $0, as: UTF8.self) == nil },
+            "expected a token holding a partial character")
 
         var detokenizer = StreamingDetokenizer()
         var output = ""
