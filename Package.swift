@@ -62,6 +62,10 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "EmergentCLITests",
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "EmergentEngineTests",
             dependencies: ["EmergentEngine", "EmergentCore"],
             swiftSettings: upcomingFeatures,

@@ -50,7 +50,8 @@ public struct GenerationOptions: Sendable, Hashable {
     /// The most alternatives `logprobs` may ask for.
     public static let maxTopLogprobs = 20
 
-    func validate() throws(EngineError) {
+    /// Checks every option's range; generation calls this too, so calling it early only fails sooner.
+    public func validate() throws(EngineError) {
         if maxTokens < 1 {
             throw .invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
         }

@@ -35,39 +35,30 @@ struct PrefixReuseFigures: Encodable {
     var evaluatedTokens: Int
     var warmSeconds: Double
     var coldSeconds: Double
-    var speedup: Double { coldSeconds / max(warmSeconds, 1e-9) }
+    let speedup: Double
 
-    enum CodingKeys: String, CodingKey {
-        case sessionTokens, appendedTokens, evaluatedTokens, warmSeconds, coldSeconds, speedup
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sessionTokens, forKey: .sessionTokens)
-        try container.encode(appendedTokens, forKey: .appendedTokens)
-        try container.encode(evaluatedTokens, forKey: .evaluatedTokens)
-        try container.encode(warmSeconds, forKey: .warmSeconds)
-        try container.encode(coldSeconds, forKey: .coldSeconds)
-        try container.encode(speedup, forKey: .speedup)
+    init(sessionTokens: Int, appendedTokens: Int, evaluatedTokens: Int, warmSeconds: Double, coldSeconds: Double) {
+        self.sessionTokens = sessionTokens
+        self.appendedTokens = appendedTokens
+        self.evaluatedTokens = evaluatedTokens
+        self.warmSeconds = warmSeconds
+        self.coldSeconds = coldSeconds
+        speedup = coldSeconds / max(warmSeconds, 1e-9)
     }
 }
 
-/// Peak memory after loading the model and creating one context.
+/// Peak memory after loading the model and creating one context, against the target of file + KV cache + 150 MiB.
 struct MemoryFigures: Encodable {
     var peakResidentBytes: Int
     var fileBytes: Int
     var kvCacheBytes: Int
-    /// The target: file + KV cache + 150 MiB.
-    var budgetBytes: Int { fileBytes + kvCacheBytes + 150 * 1_048_576 }
+    let budgetBytes: Int
 
-    enum CodingKeys: String, CodingKey { case peakResidentBytes, fileBytes, kvCacheBytes, budgetBytes }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
-        try container.encode(fileBytes, forKey: .fileBytes)
-        try container.encode(kvCacheBytes, forKey: .kvCacheBytes)
-        try container.encode(budgetBytes, forKey: .budgetBytes)
+    init(peakResidentBytes: Int, fileBytes: Int, kvCacheBytes: Int) {
+        self.peakResidentBytes = peakResidentBytes
+        self.fileBytes = fileBytes
+        self.kvCacheBytes = kvCacheBytes
+        budgetBytes = fileBytes + kvCacheBytes + 150 * 1_048_576
     }
 }
 

@@ -53,6 +53,7 @@ struct GenerateCommand: AsyncParsableCommand {
             let options = GenerationOptions(
                 maxTokens: maxTokens, stop: stop, sampling: sampling.parameters, grammar: grammarValue,
                 logprobs: logprobs)
+            try options.validate()  // fail before spending seconds on loading
             let model = try await engine.loadModel(showProgress: !json)
             let session = try await InferenceSession(model: model, options: engine.sessionOptions)
             if json {

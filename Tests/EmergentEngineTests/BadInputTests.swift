@@ -18,24 +18,24 @@ struct BadInputTests {
         case .missing:
             return path
         case .empty:
-            FileManager.default.createFile(atPath: path, contents: Data())
+            try Data(Data()).write(to: URL(fileURLWithPath: path))
         case .randomBytes:
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
             // Make sure the random bytes cannot start with the magic by accident.
-            FileManager.default.createFile(atPath: path, contents: Data([0x00] + bytes))
+            try Data(Data([0x00] + bytes)).write(to: URL(fileURLWithPath: path))
         case .truncatedHeader:
             let model = try Data(contentsOf: URL(fileURLWithPath: TestResources.modelPath))
-            FileManager.default.createFile(atPath: path, contents: model.prefix(200))
+            try Data(model.prefix(200)).write(to: URL(fileURLWithPath: path))
         case .truncatedTensorData:
             let model = try Data(contentsOf: URL(fileURLWithPath: TestResources.modelPath))
-            FileManager.default.createFile(atPath: path, contents: model.prefix(model.count / 2))
+            try Data(model.prefix(model.count / 2)).write(to: URL(fileURLWithPath: path))
         case .badVersion:
             let writer = GGUFWriter(version: 99, metadata: [("general.architecture", "llama")])
-            FileManager.default.createFile(atPath: path, contents: writer.data)
+            try Data(writer.data).write(to: URL(fileURLWithPath: path))
         case .unknownArchitecture:
             let writer = GGUFWriter(metadata: [("general.architecture", "no-such-architecture")])
-            FileManager.default.createFile(atPath: path, contents: writer.data)
+            try Data(writer.data).write(to: URL(fileURLWithPath: path))
         }
         return path
     }

@@ -206,3 +206,47 @@ struct PrefixReuseTests {
         #expect(completion.tokens.count == 3)
     }
 }
+
+@Suite("Context options")
+struct ContextOptionTests {
+    @Test(
+        "every KV cache type and flash-attention setting generates",
+        arguments: [
+            (KVCacheType.f16, FlashAttention.off), (.f16, .on), (.q8_0, .on), (.q4_0, .auto),
+        ])
+    func cacheTypes(cache: KVCacheType, attention: FlashAttention) async throws {
+        let model = try await SharedModel.get()
+        let session = try await InferenceSession(
+            model: model,
+            options: SessionOptions(contextLength: 256, batchSize: 64, kvCacheType: cache, flashAttention: attention))
+        let completion = try await session.complete(
+            .text("The three primary colors are"), options: GenerationOptions(maxTokens: 8, ignoreEndOfGeneration: true)
+        )
+        #expect(completion.tokens.count == 8)
+        #expect(!completion.text.isEmpty)
+        #expect(completion.prompt.evaluatedTokens == completion.prompt.promptTokens)
+    }
+
+    @Test("a quantized KV cache without flash attention is refused with the reason")
+    func quantizedCacheNeedsFlashAttention() async throws {
+        let model = try await SharedModel.get()
+        let error = await #expect(throws: EngineError.self) {
+            _ = try await InferenceSession(
+                model: model, options: SessionOptions(contextLength: 256, kvCacheType: .q8_0, flashAttention: .off))
+        }
+        #expect(error?.message.contains("flash attention") == true)
+    }
+
+    @Test("a prompt longer than the batch size is evaluated in several batches with the same result")
+    func smallBatches() async throws {
+        let model = try await SharedModel.get()
+        let small = try await InferenceSession(model: model, options: SessionOptions(contextLength: 512, batchSize: 16))
+        let large = try await InferenceSession(model: model, options: SessionOptions(contextLength: 512))
+        let prompt = String(repeating: "Batches of tokens are decoded together. ", count: 8)
+        let options = GenerationOptions(maxTokens: 10, ignoreEndOfGeneration: true)
+        let a = try await small.complete(.text(prompt), options: options)
+        let b = try await large.complete(.text(prompt), options: options)
+        #expect(a.prompt.promptTokens > 16)
+        #expect(a.tokens == b.tokens)
+    }
+}
