@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "emergent", targets: ["emergent"]),
         .library(name: "EmergentCore", targets: ["EmergentCore"]),
         .library(name: "EmergentEngine", targets: ["EmergentEngine"]),
+        .library(name: "EmergentJinja", targets: ["EmergentJinja"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,11 @@ let package = Package(
         .systemLibrary(name: "CLlama", path: "Sources/CLlama"),
         .target(
             name: "EmergentCore",
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "EmergentJinja",
+            dependencies: ["EmergentCore"],
             swiftSettings: upcomingFeatures
         ),
         .target(
@@ -59,6 +65,13 @@ let package = Package(
         .testTarget(
             name: "EmergentCoreTests",
             dependencies: ["EmergentCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "EmergentJinjaTests",
+            dependencies: ["EmergentJinja"],
+            exclude: ["Fixtures/render_reference.py"],
+            resources: [],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -3,8 +3,9 @@
 # Idempotent: each step checks for its own output first, so a warm run returns in seconds.
 #
 #   scripts/setup.sh            libllama + the default model (what `make run` needs)
-#   scripts/setup.sh --peers    also llama.cpp's own tools (llama-bench, llama-perplexity, ...),
-#                               used by the tests and `emergent bench` as reference peers
+#   scripts/setup.sh --peers    also what the tests and `emergent bench` compare against: llama.cpp's own
+#                               tools (llama-bench, llama-perplexity, ...) and a Python venv with jinja2
+#                               (the reference renderer for chat templates)
 #
 # Paths (all git-ignored, under the repo): .deps/src (sources), .deps/llama (libllama install),
 # .deps/peers (peer tools), .deps/downloads (wheels). The model goes to $EMERGENT_HOME/models.
@@ -22,6 +23,7 @@ MODEL_NAME="gemma-3-270m-q4_k_m.gguf"
 MODEL_SHA256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 MODEL_PATH="$EMERGENT_HOME/models/$MODEL_NAME"
 JOBS="$(nproc 2>/dev/null || echo 2)"
+JINJA2_VERSION="3.1.6"
 WANT_PEERS=0
 for arg in "$@"; do
     case "$arg" in
@@ -149,6 +151,19 @@ if [ "$WANT_PEERS" = 1 ]; then
         mkdir -p "$PEERS/bin"
         for t in "${PEER_TOOLS[@]}"; do cp "$DEPS/build-peers/bin/$t" "$PEERS/bin/$t"; done
         done_ "peers in ${PEERS#$ROOT/}/bin (log: .deps/build-peers.log)"
+    fi
+fi
+
+# --- 6. Reference Python environment: jinja2, as Hugging Face transformers renders chat templates ----------
+if [ "$WANT_PEERS" = 1 ]; then
+    STEP="create the reference Python venv (.deps/venv with Jinja2==$JINJA2_VERSION)"
+    VENV="$DEPS/venv"
+    if ! "$VENV/bin/python" -c "import jinja2, sys; sys.exit(jinja2.__version__ != '$JINJA2_VERSION')" 2>/dev/null; then
+        say "Creating the reference Python venv with Jinja2==$JINJA2_VERSION"
+        rm -rf "$VENV"
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check "Jinja2==$JINJA2_VERSION"
+        done_ "venv in ${VENV#$ROOT/}"
     fi
 fi
 
