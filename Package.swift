@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "EmergentCore", targets: ["EmergentCore"]),
         .library(name: "EmergentEngine", targets: ["EmergentEngine"]),
         .library(name: "EmergentJinja", targets: ["EmergentJinja"]),
+        .library(name: "EmergentModels", targets: ["EmergentModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,11 +52,19 @@ let package = Package(
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
+        .target(
+            name: "EmergentModels",
+            dependencies: ["EmergentCore", "EmergentEngine", "EmergentJinja"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
         .executableTarget(
             name: "emergent",
             dependencies: [
                 "EmergentCore",
                 "EmergentEngine",
+                "EmergentJinja",
+                "EmergentModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,9 +79,14 @@ let package = Package(
         .testTarget(
             name: "EmergentJinjaTests",
             dependencies: ["EmergentJinja"],
-            exclude: ["Fixtures/render_reference.py"],
-            resources: [],
+            exclude: ["Fixtures"],
             swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "EmergentModelsTests",
+            dependencies: ["EmergentModels", "EmergentJinja", "EmergentCore"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
         ),
         .testTarget(
             name: "EmergentCLITests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmergentCore
 import EmergentEngine
+import EmergentModels
 import Foundation
 
 /// `emergent chat`: an interactive conversation in the terminal.
@@ -14,8 +15,9 @@ struct ChatCommand: AsyncParsableCommand {
 
             Commands: /reset starts over, /exit (or Ctrl-D) quits.
 
-            The conversation is written as a plain "User:/Assistant:" transcript, which base models such as \
-            the default Gemma 3 270M continue naturally.
+            The conversation is rendered with the model's own chat template (or --template FILE). Models without \
+            one, such as the default base model Gemma 3 270M, get a plain "User:/Assistant:" transcript, which base \
+            models continue naturally.
             """
     )
 
@@ -28,14 +30,22 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The most tokens per reply.")
     var maxTokens: Int = 256
 
+    @Option(name: .long, help: "A Jinja chat template file to use instead of the model's own.")
+    var template: String?
+
     func run() async throws {
         try await CommandErrors.reporting {
             let model = try await engine.loadModel()
             let session = try await InferenceSession(model: model, options: engine.sessionOptions)
-            var transcript = PlainTranscript(system: system)
-            Terminal.error("Model: \(model.metadata.summary) · context \(session.contextLength) tokens. /exit to quit.")
+            let format = try chatFormat(for: model)
+            let formatName = format is ChatTemplate ? "chat template" : "plain transcript (no chat template)"
+            Terminal.error(
+                "Model: \(model.metadata.summary) · context \(session.contextLength) tokens · \(formatName). /exit to quit."
+            )
             let options = GenerationOptions(
-                maxTokens: maxTokens, stop: PlainTranscript.stops, sampling: sampling.parameters)
+                maxTokens: maxTokens, stop: format.stopSequences, sampling: sampling.parameters)
+            let start: [ChatMessage] = system.isEmpty ? [] : [.system(system)]
+            var conversation = start
             Terminal.output("\n> ")
             for await line in StandardInputLines() {
                 let message = line.trimmingCharacters(in: .whitespaces)
@@ -43,17 +53,18 @@ struct ChatCommand: AsyncParsableCommand {
                 case "": Terminal.output("> "); continue
                 case "/exit", "/quit": return
                 case "/reset":
-                    transcript = PlainTranscript(system: system)
+                    conversation = start
                     await session.reset()
                     Terminal.output("(conversation cleared)\n> ")
                     continue
                 default: break
                 }
-                transcript.appendUser(message)
+                conversation.append(.user(message))
+                let prompt = try format.prompt(for: conversation, tools: [], addGenerationPrompt: true)
                 var reply = ""
                 var summary: GenerationSummary?
                 do {
-                    for try await event in session.generate(.text(transcript.prompt), options: options) {
+                    for try await event in session.generate(promptTokens(prompt, model: model), options: options) {
                         switch event {
                         case .text(let text):
                             reply += text
@@ -64,12 +75,12 @@ struct ChatCommand: AsyncParsableCommand {
                     }
                 } catch EngineError.promptTooLong {
                     Terminal.error("\nThe conversation no longer fits in the context; starting over (/reset).")
-                    transcript = PlainTranscript(system: system)
+                    conversation = start
                     await session.reset()
                     Terminal.output("> ")
                     continue
                 }
-                transcript.appendAssistant(reply)
+                conversation.append(.assistant(reply.trimmingCharacters(in: .whitespaces)))
                 Terminal.output("\n")
                 if let summary { Terminal.error(UsageLine(summary: summary).text) }
                 Terminal.output("\n> ")
@@ -77,25 +88,26 @@ struct ChatCommand: AsyncParsableCommand {
             Terminal.output("\n")
         }
     }
-}
 
-/// A "User:/Assistant:" transcript for models without a chat template.
-struct PlainTranscript {
-    private(set) var prompt: String
-
-    static let stops = ["\nUser:", "\nuser:", "\nUSER:"]
-
-    init(system: String) {
-        prompt = system.isEmpty ? "" : system + "\n\n"
+    private func chatFormat(for model: Model) throws -> any ChatPromptFormat {
+        if let template {
+            guard let source = try? String(contentsOfFile: template, encoding: .utf8) else {
+                throw CommandFailure(
+                    message: "Cannot read the template file '\(template)'.", recovery: "Check the path.")
+            }
+            return try ChatTemplate(
+                source: source, name: URL(fileURLWithPath: template).lastPathComponent,
+                bosToken: model.metadata.specialTokens["bos"]?.text ?? "",
+                eosToken: model.metadata.specialTokens["eos"]?.text ?? "")
+        }
+        return try ChatTemplate.of(model) ?? PlainChatFormat()
     }
 
-    mutating func appendUser(_ text: String) {
-        prompt += "User: \(text)\nAssistant:"
-    }
-
-    mutating func appendAssistant(_ text: String) {
-        prompt += text.hasPrefix(" ") ? text : " " + text
-        prompt += "\n"
+    /// Templates usually write the BOS token themselves; only add one when the prompt does not start with it.
+    private func promptTokens(_ prompt: String, model: Model) -> Prompt {
+        let bos = model.metadata.specialTokens["bos"]?.text ?? ""
+        let addSpecial = bos.isEmpty || !prompt.hasPrefix(bos)
+        return .tokens(model.tokenizer.tokenize(prompt, addSpecial: addSpecial, parseSpecial: true))
     }
 }
 

@@ -10,6 +10,8 @@ struct Emergent: AsyncParsableCommand {
             Models run in-process through llama.cpp. Without --model, commands use the default model that \
             `make setup` installs into $EMERGENT_HOME/models (default ~/.emergent/models).
             """,
-        subcommands: [GenerateCommand.self, ChatCommand.self, ModelCommand.self, BenchCommand.self]
+        subcommands: [
+            GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -27,7 +27,7 @@ struct PeerTools {
                 FileManager.default.fileExists(atPath: $0.appendingPathComponent("scripts/setup.sh").path)
             })
         else {
-            throw PeerError(
+            throw CommandFailure(
                 message:
                     "Cannot find the Emergent checkout that builds llama-bench. Set EMERGENT_ROOT to it, or pass --no-peer."
             )
@@ -39,7 +39,7 @@ struct PeerTools {
             let status = try run(root.appendingPathComponent("scripts/setup.sh").path, ["--peers"], capture: false)
                 .status
             guard status == 0 else {
-                throw PeerError(
+                throw CommandFailure(
                     message: "Building the peers failed (exit \(status)). Run scripts/setup.sh --peers to see why.")
             }
         }
@@ -58,7 +58,7 @@ struct PeerTools {
                 "-o", "json",
             ], capture: true)
         guard result.status == 0 else {
-            throw PeerError(message: "llama-bench failed (exit \(result.status)): \(result.output.suffix(400))")
+            throw CommandFailure(message: "llama-bench failed (exit \(result.status)): \(result.output.suffix(400))")
         }
         struct Entry: Decodable {
             var n_prompt: Int
@@ -71,7 +71,7 @@ struct PeerTools {
             let prompt = entries.first(where: { $0.n_prompt > 0 && $0.n_gen == 0 }),
             let generation = entries.first(where: { $0.n_gen > 0 && $0.n_prompt == 0 })
         else {
-            throw PeerError(
+            throw CommandFailure(
                 message: "llama-bench printed output that is not the expected JSON: \(result.output.prefix(300))")
         }
         return PeerFigures(
@@ -98,8 +98,13 @@ struct PeerTools {
     }
 }
 
-/// A peer tool could not be found, built or run.
-struct PeerError: EmergentError {
+/// A command could not do its job for a reason outside the engine (a peer tool, a bad input file).
+struct CommandFailure: EmergentError {
     var message: String
-    var recovery: String? { nil }
+    var recovery: String?
+
+    init(message: String, recovery: String? = nil) {
+        self.message = message
+        self.recovery = recovery
+    }
 }

@@ -96,4 +96,82 @@ struct CommandLineTests {
         #expect(result.stderr.contains("tok/s"))
         #expect(result.stdout.contains("> "))
     }
+
+    static let templates = EmergentBinary.root.appendingPathComponent(
+        ".deps/src/llama_cpp_python-0.3.36/vendor/llama.cpp/models/templates")
+
+    @Test("template render prints exactly the prompt, with pinned time and custom BOS")
+    func templateRender() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emergent-tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let messages = directory.appendingPathComponent("messages.json")
+        try #"[{"role": "user", "content": "Hi 👋"}]"#.write(to: messages, atomically: true, encoding: .utf8)
+        let template = directory.appendingPathComponent("t.jinja")
+        try
+            "{{ bos_token }}{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}{{ strftime_now('%Y-%m-%d') }}{% if add_generation_prompt %}>{% endif %}\n"
+            .write(to: template, atomically: true, encoding: .utf8)
+
+        let result = try EmergentBinary.run([
+            "template", "render", "--template", template.path, "--messages", messages.path, "--bos", "<B>", "--now",
+            "2026-01-02T03:04:05",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "<B>[user] Hi 👋\n2026-01-02>")
+        let noPrompt = try EmergentBinary.run([
+            "template", "render", "--template", template.path, "--messages", messages.path, "--no-generation-prompt",
+            "--now", "2026-01-02T03:04:05",
+        ])
+        #expect(noPrompt.stdout == "[user] Hi 👋\n2026-01-02")
+
+        let real = try EmergentBinary.run([
+            "template", "render", "--template", Self.templates.appendingPathComponent("Qwen-Qwen3-0.6B.jinja").path,
+            "--messages", messages.path,
+        ])
+        #expect(real.stdout == "<|im_start|>user\nHi 👋<|im_end|>\n<|im_start|>assistant\n")
+    }
+
+    @Test("template render exits non-zero with the template's message when it raises, or when there is no template")
+    func templateRenderErrors() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emergent-tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let messages = directory.appendingPathComponent("messages.json")
+        try #"[{"role": "system", "content": "x"}, {"role": "user", "content": "y"}]"#.write(
+            to: messages, atomically: true, encoding: .utf8)
+        let raising = try EmergentBinary.run([
+            "template", "render", "--template",
+            Self.templates.appendingPathComponent("google-gemma-2-2b-it.jinja").path,
+            "--messages", messages.path,
+        ])
+        #expect(raising.status == 1)
+        #expect(raising.stdout.isEmpty)
+        #expect(raising.stderr.contains("System role not supported"))
+
+        let noTemplate = try EmergentBinary.run([
+            "template", "render", "--model", TestPaths.defaultModel, "--messages", messages.path,
+        ])
+        #expect(noTemplate.status == 1)
+        #expect(noTemplate.stderr.contains("has no chat template"))
+
+        try "[{\"role\": ".write(to: messages, atomically: true, encoding: .utf8)
+        let badJSON = try EmergentBinary.run([
+            "template", "render", "--template", Self.templates.appendingPathComponent("Qwen-Qwen3-0.6B.jinja").path,
+            "--messages", messages.path,
+        ])
+        #expect(badJSON.status == 1)
+        #expect(badJSON.stderr.contains("not valid JSON"))
+    }
+}
+
+/// Where set-up puts the default model.
+enum TestPaths {
+    static var defaultModel: String {
+        let home =
+            ProcessInfo.processInfo.environment["EMERGENT_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".emergent")
+        return home.appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf").path
+    }
 }

@@ -1,0 +1,53 @@
+import EmergentCore
+
+/// The fallback for models without a chat template (base models such as the default Gemma 3 270M).
+///
+/// The prompt is a plain transcript that base models continue naturally:
+///
+///     {system text}
+///
+///     User: {message}
+///     Assistant: {reply}
+///     Tool (get_weather): {result}
+///     User: {message}
+///     Assistant:
+///
+/// Tools, when offered, are listed after the system text as one JSON schema per line. Generation stops at the
+/// next `User:` line.
+public struct PlainChatFormat: ChatPromptFormat {
+    public init() {}
+
+    public var stopSequences: [String] { ["\nUser:", "\nuser:", "\nUSER:"] }
+
+    public func prompt(for messages: [ChatMessage], tools: [ToolSpec], addGenerationPrompt: Bool) throws -> String {
+        var prompt = ""
+        let system = messages.filter { $0.role == .system || $0.role == .developer }.map(\.content)
+        if !system.isEmpty { prompt += system.joined(separator: "\n") + "\n\n" }
+        if !tools.isEmpty {
+            prompt += "Available tools:\n"
+            for tool in tools {
+                let parameters = tool.parameters.compactJSON
+                prompt += "- \(tool.name): \(tool.description) Parameters: \(parameters)\n"
+            }
+            prompt += "\n"
+        }
+        for message in messages {
+            switch message.role {
+            case .system, .developer:
+                continue
+            case .user:
+                prompt += "User: \(message.content)\n"
+            case .assistant:
+                var text = message.content
+                for call in message.toolCalls {
+                    text += (text.isEmpty ? "" : " ") + "[call \(call.name) \(call.arguments.compactJSON)]"
+                }
+                prompt += "Assistant: \(text)\n"
+            case .tool:
+                prompt += "Tool (\(message.name ?? "result")): \(message.content)\n"
+            }
+        }
+        if addGenerationPrompt { prompt += "Assistant:" }
+        return prompt
+    }
+}
