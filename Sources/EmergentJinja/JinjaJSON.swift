@@ -3,8 +3,8 @@ import Foundation
 /// JSON in and out with Python's conventions: `json.dumps` (as transformers' `tojson` calls it) and an
 /// order-preserving parser, since Python dicts, and so rendered prompts, keep key order.
 public enum JinjaJSON {
-    /// `json.dumps(value, ensure_ascii=…, indent=…, separators=…, sort_keys=…)`.
-    static func dumps(
+    /// `json.dumps(value, ensure_ascii=…, indent=…, separators=…, sort_keys=…)`, byte for byte.
+    public static func dumps(
         _ value: JinjaValue, indent: Int? = nil, separators: (String, String)? = nil, sortKeys: Bool = false,
         ensureASCII: Bool = false
     ) throws(JinjaFailure) -> String {
