@@ -236,7 +236,7 @@ enum JinjaOperations {
 
 extension JinjaValue {
     /// Python's `str()`.
-    var pythonString: String {
+    public var pythonString: String {
         switch self {
         case .undefined: ""
         case .string(let text), .markup(let text): text
@@ -245,7 +245,7 @@ extension JinjaValue {
     }
 
     /// Python's `repr()`.
-    var pythonRepr: String {
+    public var pythonRepr: String {
         switch self {
         case .undefined: ""
         case .none: "None"

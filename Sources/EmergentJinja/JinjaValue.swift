@@ -51,7 +51,7 @@ public enum JinjaValue: Sendable {
     }
 
     /// Python's type name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .undefined: "Undefined"
         case .none: "NoneType"
@@ -169,5 +169,12 @@ public struct JinjaArguments: Sendable {
     func value(_ index: Int, _ name: String) -> JinjaValue? {
         if index < positional.count { return positional[index] }
         return keyword.first { $0.0 == name }?.1
+    }
+}
+
+extension JinjaValue: Equatable {
+    /// Python's `==`: numbers compare by value (`1 == 1.0`), containers element by element.
+    public static func == (left: JinjaValue, right: JinjaValue) -> Bool {
+        JinjaOperations.equals(left, right)
     }
 }
