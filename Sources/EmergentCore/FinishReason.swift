@@ -10,6 +10,8 @@ public enum FinishReason: Sendable, Hashable, Codable {
     case contextFull
     /// The consumer cancelled the generation.
     case cancelled
+    /// The reply ended with one or more tool calls.
+    case toolCalls
 
     /// The OpenAI `finish_reason` for this value.
     public var openAIName: String {
@@ -17,6 +19,7 @@ public enum FinishReason: Sendable, Hashable, Codable {
         case .endOfGeneration, .stopSequence: "stop"
         case .maxTokens, .contextFull: "length"
         case .cancelled: "cancelled"
+        case .toolCalls: "tool_calls"
         }
     }
 }

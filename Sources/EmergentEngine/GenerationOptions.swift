@@ -7,15 +7,22 @@ public enum Prompt: Sendable, Hashable {
 }
 
 /// A GBNF grammar that constrains generation (llama.cpp's grammar sampler).
+///
+/// With `triggerPatterns` the grammar is lazy: generation is free until the output matches one of the patterns
+/// (regular expressions over the whole output so far); from the pattern's first capture group on, output must
+/// follow the grammar. Tool calling with `tool_choice: auto` uses this, triggered by the family's call marker.
 public struct Grammar: Sendable, Hashable {
     /// The GBNF source.
     public var source: String
     /// The start rule.
     public var root: String
+    /// Regular expressions that switch the grammar on; empty means it applies from the first token.
+    public var triggerPatterns: [String]
 
-    public init(_ source: String, root: String = "root") {
+    public init(_ source: String, root: String = "root", triggerPatterns: [String] = []) {
         self.source = source
         self.root = root
+        self.triggerPatterns = triggerPatterns
     }
 }
 

@@ -1,5 +1,6 @@
 import CLlama
 import EmergentCore
+import Foundation
 
 /// Chooses the next token: a plain arg-max for greedy decoding, otherwise a llama.cpp sampler chain
 /// (grammar, penalties, top-k, top-p, min-p, temperature, seeded random choice).
@@ -18,7 +19,7 @@ final class TokenSampler {
         self.chain = chain
         if let grammar = options.grammar {
             let logStart = LlamaRuntime.logPosition
-            guard let sampler = llama_sampler_init_grammar(model.vocab, grammar.source, grammar.root) else {
+            guard let sampler = Self.grammarSampler(grammar, vocab: model.vocab) else {
                 let log = LlamaRuntime.problems(since: logStart)
                 throw .invalidGrammar(detail: log.isEmpty ? "llama.cpp rejected it" : log.joined(separator: "; "))
             }
@@ -44,6 +45,21 @@ final class TokenSampler {
 
     deinit {
         if let chain { llama_sampler_free(chain) }
+    }
+
+    private static func grammarSampler(_ grammar: Grammar, vocab: OpaquePointer) -> UnsafeMutablePointer<llama_sampler>?
+    {
+        guard !grammar.triggerPatterns.isEmpty else {
+            return llama_sampler_init_grammar(vocab, grammar.source, grammar.root)
+        }
+        // C strings for the patterns, alive for the duration of the call.
+        let copies = grammar.triggerPatterns.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var pointers = copies.map { UnsafePointer<CChar>($0) }
+        return pointers.withUnsafeMutableBufferPointer { buffer in
+            llama_sampler_init_grammar_lazy_patterns(
+                vocab, grammar.source, grammar.root, buffer.baseAddress, buffer.count, nil, 0)
+        }
     }
 
     /// Samples from the logits at `outputIndex` of the last decode, and records the choice.

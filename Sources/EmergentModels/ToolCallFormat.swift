@@ -16,6 +16,8 @@ public struct ToolCallFormat: Sendable {
     }
 
     public var family: Family
+    /// A variant of the family's syntax: Mistral's `NAME[ARGS]{…}` (v11+), DeepSeek V3.1's bare `NAME<｜tool▁sep｜>{…}`.
+    public var newerSyntax = false
     /// Reasoning markers, when the family writes reasoning.
     var reasoning: (start: String, end: String)?
     var blocks: [Block]
@@ -49,8 +51,10 @@ public struct ToolCallFormat: Sendable {
             format = .hermes
         } else if source.contains("tool▁calls▁begin") {
             format = .deepseek
+            format.newerSyntax = !source.contains("```json")
         } else if source.contains("[TOOL_CALLS]") {
             format = .mistral
+            format.newerSyntax = source.contains("[ARGS]")
             if source.contains("[THINK]") { format.reasoning = ("[THINK]", "[/THINK]") }
             return format
         } else if source.contains("<|python_tag|>") || source.contains("Environment: ipython") {
