@@ -12,6 +12,23 @@ struct PeerTools {
     /// Finds the checkout from `EMERGENT_ROOT` or from the running binary's location (`.build/…/emergent`),
     /// building the peers once if they are missing.
     static func locate() throws -> PeerTools {
+        let tools = PeerTools(root: try locateRoot())
+        if !FileManager.default.isExecutableFile(atPath: tools.binDirectory.appendingPathComponent("llama-bench").path)
+        {
+            Terminal.error("llama-bench is missing; building the llama.cpp peers once (scripts/setup.sh --peers) …")
+            let status = try run(
+                tools.root.appendingPathComponent("scripts/setup.sh").path, ["--peers"], capture: false
+            ).status
+            guard status == 0 else {
+                throw CommandFailure(
+                    message: "Building the peers failed (exit \(status)). Run scripts/setup.sh --peers to see why.")
+            }
+        }
+        return tools
+    }
+
+    /// The checkout that holds `scripts/setup.sh`: `EMERGENT_ROOT`, or above the running binary, or the current folder.
+    static func locateRoot() throws -> URL {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [URL] = []
         if let root = environment["EMERGENT_ROOT"] { candidates.append(URL(fileURLWithPath: root)) }
@@ -29,21 +46,10 @@ struct PeerTools {
         else {
             throw CommandFailure(
                 message:
-                    "Cannot find the Emergent checkout that builds llama-bench. Set EMERGENT_ROOT to it, or pass --no-peer."
+                    "Cannot find the Emergent checkout that builds llama-bench. Set EMERGENT_ROOT to the checkout."
             )
         }
-        let tools = PeerTools(root: root)
-        if !FileManager.default.isExecutableFile(atPath: tools.binDirectory.appendingPathComponent("llama-bench").path)
-        {
-            Terminal.error("llama-bench is missing; building the llama.cpp peers once (scripts/setup.sh --peers) …")
-            let status = try run(root.appendingPathComponent("scripts/setup.sh").path, ["--peers"], capture: false)
-                .status
-            guard status == 0 else {
-                throw CommandFailure(
-                    message: "Building the peers failed (exit \(status)). Run scripts/setup.sh --peers to see why.")
-            }
-        }
-        return tools
+        return root
     }
 
     /// Runs llama-bench and returns the medians of its samples.
