@@ -35,6 +35,11 @@ public struct PromptStats: Sendable, Hashable, Codable {
 public struct GenerationSummary: Sendable, Hashable {
     public var finishReason: FinishReason
     public var usage: Usage
+
+    public init(finishReason: FinishReason, usage: Usage) {
+        self.finishReason = finishReason
+        self.usage = usage
+    }
 }
 
 /// What a streamed generation reports, in order: `prompt` once, then `token` and `text` as they come, then

@@ -6,6 +6,8 @@ import Foundation
 /// A model's own Jinja chat template, rendered exactly as Hugging Face transformers renders it.
 public struct ChatTemplate: ChatPromptFormat {
     public let template: JinjaTemplate
+    /// The template's Jinja source.
+    public let source: String
     public var bosToken: String
     public var eosToken: String
     /// Extra variables every render receives (for example `enable_thinking`).
@@ -17,6 +19,7 @@ public struct ChatTemplate: ChatPromptFormat {
         extraVariables: [String: JinjaValue] = [:], now: Date? = nil
     ) throws(JinjaError) {
         template = try JinjaTemplate(source, name: name, environment: .huggingFace(now: now))
+        self.source = source
         self.bosToken = bosToken
         self.eosToken = eosToken
         self.extraVariables = extraVariables

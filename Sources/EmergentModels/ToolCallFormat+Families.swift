@@ -18,7 +18,7 @@ extension ToolCallFormat {
     static func parseJSON(_ text: String) -> JinjaValue? { try? JinjaJSON.parse(text.trimmingWhitespace) }
 
     /// Hermes, Qwen2.5, Qwen3: `<tool_call>\n{"name": …, "arguments": {…}}\n</tool_call>`.
-    static let hermes = ToolCallFormat(
+    public static let hermes = ToolCallFormat(
         family: .hermes, reasoning: nil,
         blocks: [
             Block(start: "<tool_call>", end: "</tool_call>") { body in
@@ -28,7 +28,7 @@ extension ToolCallFormat {
         ])
 
     /// Qwen3-Coder: `<tool_call>\n<function=NAME>\n<parameter=KEY>\nVALUE\n</parameter>\n</function>\n</tool_call>`.
-    static let qwen3Coder = ToolCallFormat(
+    public static let qwen3Coder = ToolCallFormat(
         family: .qwen3Coder, reasoning: nil,
         blocks: [
             Block(start: "<tool_call>", end: "</tool_call>") { body in
@@ -54,7 +54,7 @@ extension ToolCallFormat {
         ])
 
     /// GLM-4.5/4.6/4.7: `<tool_call>NAME\n<arg_key>K</arg_key>\n<arg_value>V</arg_value>\n</tool_call>`.
-    static let glm45 = ToolCallFormat(
+    public static let glm45 = ToolCallFormat(
         family: .glm45, reasoning: ("<think>", "</think>"),
         blocks: [
             Block(start: "<tool_call>", end: "</tool_call>") { body in
@@ -79,7 +79,7 @@ extension ToolCallFormat {
         ])
 
     /// GLM-4-9B-chat: the function name alone on the first line, then its JSON arguments.
-    static let glm4 = ToolCallFormat(
+    public static let glm4 = ToolCallFormat(
         family: .glm4, reasoning: nil,
         blocks: [
             Block(start: "", end: nil, onlyAtStart: true, fallbackToContent: true) { body in
@@ -93,7 +93,7 @@ extension ToolCallFormat {
         ])
 
     /// Llama 3.x: `<|python_tag|>` then a call, or a bare `{"name": …, "parameters": …}` reply.
-    static let llama3 = ToolCallFormat(
+    public static let llama3 = ToolCallFormat(
         family: .llama3, reasoning: nil,
         blocks: [
             Block(start: "<|python_tag|>", end: nil) { body in llamaCalls(body) },
@@ -189,7 +189,7 @@ extension ToolCallFormat {
 
     /// Mistral: `[TOOL_CALLS][{"name": …, "arguments": {…}, "id": …}]` (v3) or `[TOOL_CALLS]NAME[ARGS]{…}` (v11+),
     /// the latter repeated for parallel calls.
-    static let mistral = ToolCallFormat(
+    public static let mistral = ToolCallFormat(
         family: .mistral, reasoning: nil,
         blocks: [
             Block(start: "[TOOL_CALLS]", end: nil) { body in
@@ -220,7 +220,7 @@ extension ToolCallFormat {
         ])
 
     /// DeepSeek R1 (`function<｜tool▁sep｜>NAME\n```json\n{…}\n```") and V3.1 (`NAME<｜tool▁sep｜>{…}`).
-    static let deepseek = ToolCallFormat(
+    public static let deepseek = ToolCallFormat(
         family: .deepseek, reasoning: ("<think>", "</think>"),
         blocks: [
             Block(start: "<｜tool▁calls▁begin｜>", end: "<｜tool▁calls▁end｜>") { body in
@@ -251,7 +251,7 @@ extension ToolCallFormat {
 
     /// No native format: a reply that is exactly `{"tool_calls": [{"name": …, "arguments": {…}}]}` or
     /// `{"tool_call": {…}}`; anything else is content.
-    static let generic = ToolCallFormat(
+    public static let generic = ToolCallFormat(
         family: .generic, reasoning: nil,
         blocks: [
             Block(start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true) { body in

@@ -42,8 +42,8 @@ struct ChatCommand: AsyncParsableCommand {
             Terminal.error(
                 "Model: \(model.metadata.summary) · context \(session.contextLength) tokens · \(formatName). /exit to quit."
             )
-            let options = GenerationOptions(
-                maxTokens: maxTokens, stop: format.stopSequences, sampling: sampling.parameters)
+            let toolCalls = (format as? ChatTemplate).map { ToolCallFormat.detect(template: $0.source) } ?? .generic
+            let chat = LocalLanguageModel(session: session, format: ChatFormat(prompt: format, toolCalls: toolCalls))
             let start: [ChatMessage] = system.isEmpty ? [] : [.system(system)]
             var conversation = start
             Terminal.output("\n> ")
@@ -60,17 +60,23 @@ struct ChatCommand: AsyncParsableCommand {
                 default: break
                 }
                 conversation.append(.user(message))
-                let prompt = try format.prompt(for: conversation, tools: [], addGenerationPrompt: true)
                 var reply = ""
                 var summary: GenerationSummary?
+                let request = ChatRequest(messages: conversation, sampling: sampling.parameters, maxTokens: maxTokens)
                 do {
-                    for try await event in session.generate(promptTokens(prompt, model: model), options: options) {
+                    for try await event in chat.stream(request) {
                         switch event {
-                        case .text(let text):
+                        case .content(let text):
                             reply += text
                             Terminal.output(text)
-                        case .finished(let value): summary = value
-                        case .prompt, .token: break
+                        case .reasoning(let text):
+                            Terminal.output("\u{1B}[2m" + text + "\u{1B}[0m")  // dim, so the answer stands out
+                        case .malformed(let text, _):
+                            reply += text
+                            Terminal.output(text)
+                        case .finished(let reason, let usage):
+                            summary = GenerationSummary(finishReason: reason, usage: usage)
+                        case .toolCallStart, .toolCallArguments: break
                         }
                     }
                 } catch EngineError.promptTooLong {
@@ -101,13 +107,6 @@ struct ChatCommand: AsyncParsableCommand {
                 eosToken: model.metadata.specialTokens["eos"]?.text ?? "")
         }
         return try ChatTemplate.of(model) ?? PlainChatFormat()
-    }
-
-    /// Templates usually write the BOS token themselves; only add one when the prompt does not start with it.
-    private func promptTokens(_ prompt: String, model: Model) -> Prompt {
-        let bos = model.metadata.specialTokens["bos"]?.text ?? ""
-        let addSpecial = bos.isEmpty || !prompt.hasPrefix(bos)
-        return .tokens(model.tokenizer.tokenize(prompt, addSpecial: addSpecial, parseSpecial: true))
     }
 }
 

@@ -198,6 +198,42 @@ struct ToolCallParserTests {
             expected: ParsedOutput(
                 content: "city=Paris", problems: ["the arguments of the call to 'get_weather' are not a JSON object"])),
 
+        // More of the matrix: reasoning, text and parallel cases for the remaining families.
+        Case(
+            name: "reasoning then call", family: .qwen3Coder,
+            output:
+                "<think>Need the tool.</think>\n<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>",
+            expected: ParsedOutput(reasoning: "Need the tool.", toolCalls: [call(0, "get_weather", paris)])),
+        Case(
+            name: "single call", family: .glm45,
+            output: "<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n</tool_call>",
+            expected: ParsedOutput(toolCalls: [call(0, "get_weather", paris)])),
+        Case(
+            name: "malformed: python tag with bad JSON", family: .llama3,
+            output: "<|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": }}",
+            expected: ParsedOutput(
+                content: "<|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": }}",
+                problems: ["the llama3 tool call could not be parsed"])),
+        Case(
+            name: "reasoning then call", family: .mistral,
+            output: "[THINK]Paris needs weather.[/THINK][TOOL_CALLS]get_weather[ARGS]{\"city\": \"Paris\"}",
+            expected: ParsedOutput(reasoning: "Paris needs weather.", toolCalls: [call(0, "get_weather", paris)])),
+        Case(
+            name: "text then call", family: .deepseek,
+            output:
+                "Let me look that up.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{\"city\": \"Paris\"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>",
+            expected: ParsedOutput(content: "Let me look that up.", toolCalls: [call(0, "get_weather", paris)])),
+        Case(
+            name: "preamble then parallel calls", family: .harmony,
+            output:
+                "<|channel|>analysis<|message|>Two cities.<|end|><|start|>assistant<|channel|>commentary<|message|>Checking both.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\":\"Paris\"}<|call|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\":\"Tokyo\",\"unit\":\"celsius\"}<|call|>",
+            expected: ParsedOutput(
+                content: "Checking both.", reasoning: "Two cities.",
+                toolCalls: [call(0, "get_weather", paris), call(1, "get_weather", tokyo)])),
+        Case(
+            name: "malformed: JSON arguments are not an object", family: .glm4, output: "get_weather\n[1, 2]",
+            expected: ParsedOutput(content: "get_weather\n[1, 2]")),
+
         // Generic JSON fallback
         Case(
             name: "tool_calls object", family: .generic,
@@ -225,7 +261,8 @@ struct ToolCallParserTests {
     @Test("output parses to the exact structure in one piece and one character at a time", arguments: cases)
     func parse(testCase: Case) {
         var format = Self.format(testCase.family)
-        if testCase.family == .hermes || testCase.family == .deepseek { format.reasoning = ("<think>", "</think>") }
+        if [.hermes, .deepseek, .qwen3Coder].contains(testCase.family) { format.reasoning = ("<think>", "</think>") }
+        if testCase.family == .mistral { format.reasoning = ("[THINK]", "[/THINK]") }
         let whole = format.parse(
             testCase.output, toolNames: testCase.tools, startsInReasoning: testCase.startsInReasoning,
             ids: ToolCallIDs(prefix: "call_"))
