@@ -88,27 +88,36 @@ struct EngineBenchCommand: AsyncParsableCommand {
             let generation = GenerationOptions(maxTokens: genTokens + 1, ignoreEndOfGeneration: true)
             var promptRates: [Double] = []
             var generationRates: [Double] = []
-            var peerRuns: [PeerFigures] = []
+            var peerPrompt: [Double] = []
+            var peerGeneration: [Double] = []
+            var peerBuild = "?"
             for round in 0...repetitions {
                 let label = round == 0 ? "warm-up" : "round \(round) of \(repetitions)"
-                note(
-                    "\(label): Emergent pp\(promptTokens) + tg\(genTokens)"
-                        + (peerTools == nil ? "" : ", then llama-bench"))
+                note("\(label): pp\(promptTokens) and tg\(genTokens), Emergent and llama-bench back to back")
+                // Each test runs on both engines back to back, so a pair sees the same machine conditions.
                 await session.reset()
                 let stats = try await session.prefill(.tokens(randomTokens(promptTokens)))
+                let peerPP = try peerTools?.llamaBench(
+                    model: path, threads: threads, promptTokens: promptTokens, genTokens: 0)
                 await session.reset()
                 let completion = try await session.complete(.tokens(start), options: generation)
+                let peerTG = try peerTools?.llamaBench(
+                    model: path, threads: threads, promptTokens: 0, genTokens: genTokens)
                 guard round > 0 else { continue }
                 promptRates.append(Double(stats.evaluatedTokens) / stats.seconds)
                 generationRates.append(Double(genTokens) / completion.usage.generationSeconds)
-                if let peerTools {
-                    peerRuns.append(
-                        try peerTools.llamaBench(
-                            model: path, threads: threads, promptTokens: promptTokens, genTokens: genTokens,
-                            repetitions: 1))
+                if let peerPP, let peerTG {
+                    peerPrompt.append(peerPP.rate)
+                    peerGeneration.append(peerTG.rate)
+                    peerBuild = peerPP.build
                 }
             }
-            let peer = peerRuns.isEmpty ? nil : PeerFigures(merging: peerRuns)
+            let peer =
+                peerPrompt.isEmpty
+                ? nil
+                : PeerFigures(
+                    promptTokensPerSecond: median(peerPrompt), generationTokensPerSecond: median(peerGeneration),
+                    promptSamples: peerPrompt, generationSamples: peerGeneration, build: peerBuild)
 
             note("Emergent: prefix reuse, 1,000-token session + 20 tokens …")
             let reuse = try await measurePrefixReuse(model: loaded, randomTokens: randomTokens)

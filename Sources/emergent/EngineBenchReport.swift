@@ -17,17 +17,6 @@ struct PeerFigures: Encodable {
     var build: String
 }
 
-extension PeerFigures {
-    /// Combines single-run reports from several rounds into medians over all their samples.
-    init(merging runs: [PeerFigures]) {
-        let prompt = runs.flatMap(\.promptSamples)
-        let generation = runs.flatMap(\.generationSamples)
-        self.init(
-            promptTokensPerSecond: median(prompt), generationTokensPerSecond: median(generation), promptSamples: prompt,
-            generationSamples: generation, build: runs.first?.build ?? "?")
-    }
-}
-
 /// Prefix reuse: appending to a cached session versus evaluating everything.
 struct PrefixReuseFigures: Encodable {
     var sessionTokens: Int
@@ -74,11 +63,43 @@ struct EngineBenchReport: Encodable {
     var prefixReuse: PrefixReuseFigures
     var memory: MemoryFigures
 
+    /// Median of the per-round ratios: each round runs both engines back to back, so pairing them cancels most of
+    /// the machine's drift between rounds.
+    static func pairedRatio(_ ours: [Double], _ theirs: [Double]) -> Double? {
+        let ratios = zip(ours, theirs).compactMap { $1 > 0 ? $0 / $1 : nil }
+        return ratios.isEmpty ? nil : median(ratios)
+    }
+
+    var promptRatio: Double? { llamaBench.flatMap { Self.pairedRatio(emergent.promptSamples, $0.promptSamples) } }
+    var generationRatio: Double? {
+        llamaBench.flatMap { Self.pairedRatio(emergent.generationSamples, $0.generationSamples) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, threads, promptTokens, genTokens, repetitions, emergent, llamaBench, prefixReuse, memory,
+            promptRatio,
+            generationRatio
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(promptTokens, forKey: .promptTokens)
+        try container.encode(genTokens, forKey: .genTokens)
+        try container.encode(repetitions, forKey: .repetitions)
+        try container.encode(emergent, forKey: .emergent)
+        try container.encodeIfPresent(llamaBench, forKey: .llamaBench)
+        try container.encode(prefixReuse, forKey: .prefixReuse)
+        try container.encode(memory, forKey: .memory)
+        try container.encodeIfPresent(promptRatio, forKey: .promptRatio)
+        try container.encodeIfPresent(generationRatio, forKey: .generationRatio)
+    }
+
     var table: String {
         func rate(_ value: Double) -> String { String(format: "%8.1f tok/s", value) }
-        func ratio(_ ours: Double, _ theirs: Double?) -> String {
-            guard let theirs, theirs > 0 else { return "      -" }
-            let value = ours / theirs
+        func ratio(_ value: Double?) -> String {
+            guard let value else { return "      -" }
             return String(format: "%6.3f %@", value, value >= 0.98 ? "✓" : "✗")
         }
         let mib = { (bytes: Int) in String(format: "%.0f MiB", Double(bytes) / 1_048_576) }
@@ -86,15 +107,15 @@ struct EngineBenchReport: Encodable {
             "",
             "Engine benchmark · \(URL(fileURLWithPath: model).lastPathComponent) · \(threads) threads · medians of \(repetitions)",
             "",
-            "test          Emergent            llama-bench         ratio (target ≥ 0.98)",
+            "test          Emergent            llama-bench         ratio: median of paired rounds (target ≥ 0.98)",
             "pp\(promptTokens)".padding(toLength: 14, withPad: " ", startingAt: 0)
                 + rate(emergent.promptTokensPerSecond) + "    "
                 + (llamaBench.map { rate($0.promptTokensPerSecond) } ?? "         -    ") + "    "
-                + ratio(emergent.promptTokensPerSecond, llamaBench?.promptTokensPerSecond),
+                + ratio(promptRatio),
             "tg\(genTokens)".padding(toLength: 14, withPad: " ", startingAt: 0)
                 + rate(emergent.generationTokensPerSecond) + "    "
                 + (llamaBench.map { rate($0.generationTokensPerSecond) } ?? "         -    ") + "    "
-                + ratio(emergent.generationTokensPerSecond, llamaBench?.generationTokensPerSecond),
+                + ratio(generationRatio),
             "",
             String(
                 format:

@@ -52,16 +52,16 @@ struct PeerTools {
         return root
     }
 
-    /// Runs llama-bench and returns the medians of its samples.
-    func llamaBench(model: String, threads: Int, promptTokens: Int, genTokens: Int, repetitions: Int) throws
-        -> PeerFigures
-    {
+    /// Runs one llama-bench test (prompt processing when `genTokens` is 0, generation when `promptTokens` is 0) and
+    /// returns its tokens per second and llama.cpp's build id.
+    func llamaBench(model: String, threads: Int, promptTokens: Int, genTokens: Int) throws -> (
+        rate: Double, build: String
+    ) {
         let binary = binDirectory.appendingPathComponent("llama-bench").path
         let result = try Self.run(
             binary,
             [
-                "-m", model, "-t", "\(threads)", "-p", "\(promptTokens)", "-n", "\(genTokens)", "-r", "\(repetitions)",
-                "-o", "json",
+                "-m", model, "-t", "\(threads)", "-p", "\(promptTokens)", "-n", "\(genTokens)", "-r", "1", "-o", "json",
             ], capture: true)
         guard result.status == 0 else {
             throw CommandFailure(message: "llama-bench failed (exit \(result.status)): \(result.output.suffix(400))")
@@ -74,16 +74,12 @@ struct PeerTools {
             var build_number: Int?
         }
         guard let entries = try? JSONDecoder().decode([Entry].self, from: Data(result.output.utf8)),
-            let prompt = entries.first(where: { $0.n_prompt > 0 && $0.n_gen == 0 }),
-            let generation = entries.first(where: { $0.n_gen > 0 && $0.n_prompt == 0 })
+            let entry = entries.first, let rate = entry.samples_ts.first
         else {
             throw CommandFailure(
                 message: "llama-bench printed output that is not the expected JSON: \(result.output.prefix(300))")
         }
-        return PeerFigures(
-            promptTokensPerSecond: median(prompt.samples_ts), generationTokensPerSecond: median(generation.samples_ts),
-            promptSamples: prompt.samples_ts, generationSamples: generation.samples_ts,
-            build: "\(prompt.build_commit ?? "?") (\(prompt.build_number ?? 0))")
+        return (rate, "\(entry.build_commit ?? "?") (\(entry.build_number ?? 0))")
     }
 
     static func run(_ executable: String, _ arguments: [String], capture: Bool) throws -> (

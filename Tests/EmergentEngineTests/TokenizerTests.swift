@@ -112,3 +112,19 @@ struct StopSequenceMatcherTests {
         #expect(step.stop == "lo w")
     }
 }
+
+@Suite("Logits arithmetic")
+struct LogitsMathTests {
+    @Test("argmax finds the first largest value in blocks and in the tail", arguments: [1, 63, 64, 65, 1000, 262_144])
+    func argmax(count: Int) {
+        for position in Set([0, count / 2, count - 1]) {
+            var values = (0..<count).map { Float(($0 * 7919) % 1000) / 100 }
+            values[position] = 100
+            if position + 1 < count { values[position + 1] = 100 }  // a tie: the first one wins
+            let found = values.withUnsafeBufferPointer { LogitsMath.argmax($0) }
+            #expect(found == position)
+        }
+        let negative = [Float](repeating: -5, count: count)
+        #expect(negative.withUnsafeBufferPointer { LogitsMath.argmax($0) } == 0)
+    }
+}
