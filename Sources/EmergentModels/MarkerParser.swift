@@ -161,7 +161,9 @@ struct MarkerParser: ToolCallStreamParser {
             return [.malformed(text: raw, reason: "the tool call was not closed with \(block.end ?? "")")]
         }
         guard let calls = block.parse(body) else {
-            if block.fallbackToContent {
+            // GLM-4's name line is only a call when the name is an offered tool; with no tools, it is just text.
+            let lenient = block.fallbackToContent || (block.start.isEmpty && toolNames.isEmpty)
+            if lenient && block.claimsCall?(body) != true {
                 emittedNonSpace = true
                 return [.content(raw)]
             }

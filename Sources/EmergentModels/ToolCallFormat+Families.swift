@@ -82,7 +82,7 @@ extension ToolCallFormat {
     public static let glm4 = ToolCallFormat(
         family: .glm4, reasoning: nil,
         blocks: [
-            Block(start: "", end: nil, onlyAtStart: true, fallbackToContent: true) { body in
+            Block(start: "", end: nil, onlyAtStart: true) { body in
                 guard let newline = body.firstIndex(of: "\n") else { return nil }
                 let name = String(body[..<newline]).trimmingWhitespace
                 guard !name.isEmpty, !name.contains(" "), let arguments = parseJSON(String(body[newline...])),
@@ -97,7 +97,12 @@ extension ToolCallFormat {
         family: .llama3, reasoning: nil,
         blocks: [
             Block(start: "<|python_tag|>", end: nil) { body in llamaCalls(body) },
-            Block(start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true) { body in
+            Block(
+                start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true,
+                claimsCall: {
+                    $0.contains("\"name\"") && ($0.contains("\"parameters\"") || $0.contains("\"arguments\""))
+                }
+            ) { body in
                 llamaCalls(body)
             },
         ])
@@ -254,7 +259,10 @@ extension ToolCallFormat {
     public static let generic = ToolCallFormat(
         family: .generic, reasoning: nil,
         blocks: [
-            Block(start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true) { body in
+            Block(
+                start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true,
+                claimsCall: { $0.contains("\"tool_calls\"") || $0.contains("\"tool_call\"") }
+            ) { body in
                 guard case .dict(let object)? = parseJSON(body) else { return nil }
                 if case .list(let items)? = object["tool_calls"] {
                     let calls = items.compactMap(jsonCall)

@@ -31,8 +31,10 @@ public struct ToolCallFormat: Sendable {
         var onlyAtStart = false
         /// The start marker belongs to the body (a leading `{`).
         var startIsBody = false
-        /// On a parse failure the text is ordinary content, not a malformed call.
+        /// On a parse failure the text is ordinary content, not a malformed call…
         var fallbackToContent = false
+        /// …unless it clearly meant to be a call (it names the call's keys); then it is reported as malformed.
+        var claimsCall: (@Sendable (_ body: String) -> Bool)? = nil
         var parse: @Sendable (_ body: String) -> [(name: String, arguments: JinjaValue, id: String?)]?
     }
 

@@ -232,7 +232,37 @@ struct ToolCallParserTests {
                 toolCalls: [call(0, "get_weather", paris), call(1, "get_weather", tokyo)])),
         Case(
             name: "malformed: JSON arguments are not an object", family: .glm4, output: "get_weather\n[1, 2]",
-            expected: ParsedOutput(content: "get_weather\n[1, 2]")),
+            expected: ParsedOutput(content: "get_weather\n[1, 2]", problems: ["the glm4 tool call could not be parsed"])
+        ),
+        Case(
+            name: "parallel calls separated by ';'", family: .llama3,
+            output:
+                "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}; {\"name\": \"search\", \"parameters\": {\"query\": \"x\"}}",
+            expected: ParsedOutput(toolCalls: [call(0, "get_weather", paris), call(1, "search", #"{"query":"x"}"#)])),
+        Case(
+            name: "text then python tag call", family: .llama3,
+            output: "Let me check.<|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}",
+            expected: ParsedOutput(content: "Let me check.", toolCalls: [call(0, "get_weather", paris)])),
+        Case(
+            name: "malformed: bare call with bad JSON", family: .llama3,
+            output: "{\"name\": \"get_weather\", \"parameters\": {\"city\": Paris}}",
+            expected: ParsedOutput(
+                content: "{\"name\": \"get_weather\", \"parameters\": {\"city\": Paris}}",
+                problems: ["the llama3 tool call could not be parsed"])),
+        Case(
+            name: "parallel calls", family: .generic,
+            output:
+                "{\"tool_calls\": [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}, {\"name\": \"search\", \"arguments\": {\"query\": \"x\"}}]}",
+            expected: ParsedOutput(toolCalls: [call(0, "get_weather", paris), call(1, "search", #"{"query":"x"}"#)])),
+        Case(
+            name: "malformed: tool_calls with a broken call", family: .generic,
+            output: "{\"tool_calls\": [{\"arguments\": {}}]}",
+            expected: ParsedOutput(
+                content: "{\"tool_calls\": [{\"arguments\": {}}]}",
+                problems: ["the generic tool call could not be parsed"])),
+        Case(
+            name: "a name-like first line without offered tools is text", family: .glm4, output: "Hello\nworld",
+            expected: ParsedOutput(content: "Hello\nworld"), tools: []),
 
         // Generic JSON fallback
         Case(
