@@ -36,7 +36,8 @@ public final class LocalLanguageModel: LanguageModel {
                 var parser =
                     prepared.parsesToolCalls
                     ? format.toolCalls.makeParser(
-                        toolNames: prepared.toolNames, startsInReasoning: prepared.startsInReasoning)
+                        toolNames: prepared.toolNames, tools: request.toolChoice == .none ? [] : request.tools,
+                        startsInReasoning: prepared.startsInReasoning)
                     : ToolCallFormat.contentOnly.makeParser(startsInReasoning: false)
                 var sawCall = false
                 for try await event in session.generate(.tokens(tokens), options: options) {

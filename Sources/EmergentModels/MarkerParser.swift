@@ -1,3 +1,4 @@
+import EmergentCore
 import EmergentJinja
 import Foundation
 
@@ -15,6 +16,7 @@ struct MarkerParser: ToolCallStreamParser {
     private var state: State
     private var emittedNonSpace = false
     private var callIndex = 0
+    private let schemas: [String: JSONValue]
 
     private enum State {
         case content
@@ -22,7 +24,11 @@ struct MarkerParser: ToolCallStreamParser {
         case block(ToolCallFormat.Block, body: String)
     }
 
-    init(format: ToolCallFormat, toolNames: Set<String>, startsInReasoning: Bool, ids: ToolCallIDs) {
+    init(
+        format: ToolCallFormat, toolNames: Set<String>, startsInReasoning: Bool, ids: ToolCallIDs,
+        schemas: [String: JSONValue] = [:]
+    ) {
+        self.schemas = schemas
         self.format = format
         self.toolNames = toolNames
         self.ids = ids
@@ -177,7 +183,9 @@ struct MarkerParser: ToolCallStreamParser {
         }
         var events: [OutputEvent] = []
         for call in calls {
-            guard let arguments = ArgumentsJSON.compact(call.arguments) else {
+            let typed =
+                format.rawArgumentValues ? Self.typed(call.arguments, schema: schemas[call.name]) : call.arguments
+            guard let arguments = ArgumentsJSON.compact(typed) else {
                 return [.malformed(text: raw, reason: "the arguments of '\(call.name)' are not JSON")]
             }
             events.append(.toolCallStart(index: callIndex, id: call.id ?? ids.next(), name: call.name))
@@ -185,6 +193,40 @@ struct MarkerParser: ToolCallStreamParser {
             callIndex += 1
         }
         return events
+    }
+}
+
+extension MarkerParser {
+    /// Types raw text values: by the parameter's schema when it has one (`string` parameters stay text), otherwise
+    /// as JSON when the text reads as JSON.
+    static func typed(_ arguments: JinjaValue, schema: JSONValue?) -> JinjaValue {
+        guard case .dict(let values) = arguments else { return arguments }
+        var properties: [String: JSONValue] = [:]
+        if case .object(let object)? = schema, case .object(let declared)? = object["properties"] {
+            properties = declared
+        }
+        var typed = JinjaDict()
+        for pair in values.pairs {
+            guard case .string(let key) = pair.key else { continue }
+            guard case .string(let text) = pair.value else {
+                typed[key] = pair.value
+                continue
+            }
+            if case .object(let property)? = properties[key], Self.isTextual(property) {
+                typed[key] = .string(text)
+            } else {
+                typed[key] = ArgumentsJSON.parameterValue(text)
+            }
+        }
+        return .dict(typed)
+    }
+
+    private static func isTextual(_ property: [String: JSONValue]) -> Bool {
+        if case .string("string")? = property["type"] { return true }
+        if case .array(let options)? = property["enum"] {
+            return options.allSatisfy { if case .string = $0 { true } else { false } }
+        }
+        return false
     }
 }
 

@@ -46,7 +46,7 @@ extension ToolCallFormat {
                     var value = String(rest[rest.index(after: keyEnd)..<close.lowerBound])
                     if value.hasPrefix("\n") { value.removeFirst() }
                     if value.hasSuffix("\n") { value.removeLast() }
-                    arguments[String(rest[open.upperBound..<keyEnd])] = ArgumentsJSON.parameterValue(value)
+                    arguments[String(rest[open.upperBound..<keyEnd])] = JinjaValue.string(value)
                     rest = rest[close.upperBound...]
                 }
                 return [(name, .dict(arguments), nil)]
@@ -69,7 +69,7 @@ extension ToolCallFormat {
                         let valueClose = rest.range(of: "</arg_value>", range: valueOpen.upperBound..<rest.endIndex)
                     else { return nil }
                     let key = String(rest[keyOpen.upperBound..<keyClose.lowerBound])
-                    arguments[key] = ArgumentsJSON.parameterValue(
+                    arguments[key] = JinjaValue.string(
                         String(rest[valueOpen.upperBound..<valueClose.lowerBound]))
                     rest = rest[valueClose.upperBound...]
                 }

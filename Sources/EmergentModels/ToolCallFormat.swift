@@ -1,3 +1,4 @@
+import EmergentCore
 import EmergentJinja
 
 /// How one model family writes reasoning and tool calls in its output.
@@ -16,6 +17,8 @@ public struct ToolCallFormat: Sendable {
     }
 
     public var family: Family
+    /// Argument values are written as raw text (XML families); they are typed afterwards from the tool's schema.
+    var rawArgumentValues: Bool { family == .qwen3Coder || family == .glm45 }
     /// A variant of the family's syntax: Mistral's `NAME[ARGS]{…}` (v11+), DeepSeek V3.1's bare `NAME<｜tool▁sep｜>{…}`.
     public var newerSyntax = false
     /// Reasoning markers, when the family writes reasoning.
@@ -74,10 +77,19 @@ public struct ToolCallFormat: Sendable {
     /// - Parameters:
     ///   - toolNames: the tools on offer; a call to any other name is reported as malformed. Empty: any name.
     ///   - startsInReasoning: the prompt already opened the reasoning block (it ends with `<think>`).
-    public func makeParser(toolNames: [String] = [], startsInReasoning: Bool = false, ids: ToolCallIDs = ToolCallIDs())
-        -> any ToolCallStreamParser
-    {
+    ///   - tools: the tools' schemas, when known: XML families' raw values are typed from them (a `string`
+    ///     parameter stays text even when it looks like a number).
+    public func makeParser(
+        toolNames: [String] = [], tools: [ToolSpec] = [], startsInReasoning: Bool = false,
+        ids: ToolCallIDs = ToolCallIDs()
+    ) -> any ToolCallStreamParser {
         if family == .harmony { return HarmonyParser(toolNames: toolNames, ids: ids) }
+        if !tools.isEmpty {
+            return MarkerParser(
+                format: self, toolNames: Set(toolNames + tools.map(\.name)), startsInReasoning: startsInReasoning,
+                ids: ids,
+                schemas: Dictionary(tools.map { ($0.name, $0.parameters) }, uniquingKeysWith: { first, _ in first }))
+        }
         return MarkerParser(format: self, toolNames: Set(toolNames), startsInReasoning: startsInReasoning, ids: ids)
     }
 

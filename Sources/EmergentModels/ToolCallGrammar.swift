@@ -162,19 +162,31 @@ enum ToolCallGrammar {
         }
         var parts: [String] = []
         for key in properties.keys.sorted() {
-            var valueRule = "[^<]+"
-            if case .object(let property)? = properties[key], case .string(let type)? = property["type"],
-                type != "string"
-            {
-                valueRule =
-                    type == "integer"
-                    ? "integer-value"
-                    : type == "number" ? "number-value" : type == "boolean" ? "(\"true\" | \"false\")" : "[^<]+"
-            }
+            let valueRule = xmlValueRule(properties[key])
             let part =
                 JSONSchemaGrammar.quote(open + key + middle) + " " + valueRule + " " + JSONSchemaGrammar.quote(close)
             parts.append(required.contains(key) ? part : "(" + part + ")?")
         }
         return parts.isEmpty ? #""""# : parts.joined(separator: " ")
+    }
+
+    /// A raw (unquoted) XML parameter value: enum members, bounded free text, or numbers and booleans.
+    private static func xmlValueRule(_ schema: JSONValue?) -> String {
+        guard case .object(let property)? = schema else { return "[^<]+" }
+        if case .array(let options)? = property["enum"] {
+            let literals = options.map { option -> String in
+                if case .string(let text) = option { return JSONSchemaGrammar.quote(text) }
+                return JSONSchemaGrammar.quote(option.compactJSON)
+            }
+            if !literals.isEmpty { return "(" + literals.joined(separator: " | ") + ")" }
+        }
+        switch property["type"] {
+        case .string("integer")?: return "integer-value"
+        case .string("number")?: return "number-value"
+        case .string("boolean")?: return #"("true" | "false")"#
+        default:
+            if case .int(let limit)? = property["maxLength"], limit > 0 { return "[^<]{1,\(limit)}" }
+            return "[^<]+"
+        }
     }
 }

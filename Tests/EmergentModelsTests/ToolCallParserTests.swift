@@ -1,3 +1,4 @@
+import EmergentCore
 import Foundation
 import Testing
 
@@ -340,5 +341,22 @@ struct ToolCallParserTests {
     func detection(file: String, family: ToolCallFormat.Family) throws {
         let source = try String(contentsOf: ChatFormatTests.templates.appendingPathComponent(file), encoding: .utf8)
         #expect(ToolCallFormat.detect(template: source).family == family)
+    }
+
+    @Test("XML-style values are typed from the tool's schema: string parameters stay text even when numeric")
+    func schemaTypedValues() {
+        let search = ToolSpec(
+            name: "search", description: "Search.",
+            parameters: [
+                "type": "object", "properties": ["query": ["type": "string"], "max_results": ["type": "integer"]],
+            ])
+        let output =
+            "<tool_call>\n<function=search>\n<parameter=query>\n12345\n</parameter>\n<parameter=max_results>\n3\n</parameter>\n</function>\n</tool_call>"
+        var parser = ToolCallFormat.qwen3Coder.makeParser(tools: [search], ids: ToolCallIDs(prefix: "call_"))
+        let parsed = ParsedOutput(events: parser.feed(output) + parser.finish())
+        #expect(parsed.toolCalls == [Self.call(0, "search", #"{"query":"12345","max_results":3}"#)])
+        // Without a schema, text that reads as JSON becomes JSON.
+        let untyped = ToolCallFormat.qwen3Coder.parse(output, ids: ToolCallIDs(prefix: "call_"))
+        #expect(untyped.toolCalls == [Self.call(0, "search", #"{"query":12345,"max_results":3}"#)])
     }
 }
