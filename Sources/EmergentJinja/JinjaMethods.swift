@@ -187,23 +187,17 @@ enum JinjaMethods {
             // Whitespace splitting drops empty strings.
             var parts = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             if limit >= 0 && parts.count > limit + 1 {
-                if fromRight {
-                    let head = parts.dropLast(limit)
-                    let remainder = text.trimmingCharacters(in: .whitespaces)
-                    let joinedHead =
-                        remainder.components(separatedBy: head.last ?? "").first.map { $0 + (head.last ?? "") } ?? ""
-                    parts = [joinedHead] + parts.suffix(limit)
-                } else {
-                    var rest = Substring(text).drop(while: { $0.isWhitespace })
-                    var result: [String] = []
-                    for _ in 0..<limit {
-                        guard let end = rest.firstIndex(where: { $0.isWhitespace }) else { break }
-                        result.append(String(rest[..<end]))
-                        rest = rest[end...].drop(while: { $0.isWhitespace })
-                    }
-                    if !rest.isEmpty { result.append(String(rest)) }
-                    parts = result
+                // Python keeps the rest of the string, with its inner spacing, as the last (or first) part.
+                var rest = fromRight ? Substring(text.reversed().map(String.init).joined()) : Substring(text)
+                rest = rest.drop(while: { $0.isWhitespace })
+                var result: [String] = []
+                for _ in 0..<limit {
+                    guard let end = rest.firstIndex(where: { $0.isWhitespace }) else { break }
+                    result.append(String(rest[..<end]))
+                    rest = rest[end...].drop(while: { $0.isWhitespace })
                 }
+                if !rest.isEmpty { result.append(String(rest)) }
+                parts = fromRight ? result.reversed().map { String($0.reversed()) } : result
             }
             return parts
         }

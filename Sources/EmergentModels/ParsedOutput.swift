@@ -110,11 +110,7 @@ enum ArgumentsJSON {
 
     /// A parameter value written as text: JSON when it reads as JSON (numbers, booleans, objects), else a string.
     static func parameterValue(_ text: String) -> JinjaValue {
-        let trimmed = text.trimmingWhitespace
-        if let parsed = try? JinjaJSON.parse(trimmed) {
-            if case .string = parsed { return parsed }
-            return parsed
-        }
-        return .string(text)
+        (try? JinjaJSON.parse(text.trimmingWhitespace)) ?? .string(text)
     }
+
 }
