@@ -4,8 +4,8 @@ import PackageDescription
 
 /// libllama is built by `scripts/setup.sh` into `.deps/llama` inside this checkout. Linking against it by
 /// absolute path, with an rpath, means `swift build`, `swift test` and the built binary need no
-/// `PKG_CONFIG_PATH` or `LD_LIBRARY_PATH`. Set `EMERGENT_LLAMA_PREFIX` to link a libllama installed elsewhere
-/// (its headers must then be reachable as `<llama.h>`, for example through `-Xcc -I`).
+/// `PKG_CONFIG_PATH` or `LD_LIBRARY_PATH`. Set `EMERGENT_LLAMA_PREFIX` to link a libllama installed elsewhere; the
+/// headers still come from `.deps/llama/include`, so it must be the same llama.cpp version.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 let llamaPrefix = Context.environment["EMERGENT_LLAMA_PREFIX"] ?? "\(packageRoot)/.deps/llama"
 let llamaLinkerSettings: [LinkerSetting] = [
