@@ -41,7 +41,7 @@ struct GenerationTests {
         let pieces = free.tokens.map { tokenizer.piece($0) }
         let index = try #require(
             pieces.indices.dropFirst(4).first {
-                pieces[$0].count >= 2 && pieces[$0 + 1].count >= 2 && $0 + 1 < pieces.count
+                $0 + 1 < pieces.count && pieces[$0].count >= 2 && pieces[$0 + 1].count >= 2
             })
         let stop = String(pieces[index].suffix(1)) + String(pieces[index + 1].prefix(2))
         let stopRange = try #require(free.text.range(of: stop))
