@@ -59,6 +59,8 @@ public enum ModelEvent: Sendable, Equatable {
     case toolCallArguments(index: Int, fragment: String)
     /// Tool-call-like text that could not be parsed; it is also part of the content.
     case malformed(text: String, reason: String)
+    /// Log-probabilities of generated tokens (only when the request asked for them), in output order.
+    case logprobs([OutputLogprob])
     case finished(FinishReason, Usage)
 
     init(_ event: OutputEvent) {
@@ -69,6 +71,36 @@ public enum ModelEvent: Sendable, Equatable {
         case .toolCallArguments(let index, let fragment): self = .toolCallArguments(index: index, fragment: fragment)
         case .malformed(let text, let reason): self = .malformed(text: text, reason: reason)
         }
+    }
+}
+
+/// A generated token's log-probability as the OpenAI API reports it: its text, its bytes, and the most likely
+/// alternatives at its position.
+public struct OutputLogprob: Sendable, Hashable {
+    /// One alternative token at a position.
+    public struct Alternative: Sendable, Hashable {
+        public var token: String
+        public var bytes: [UInt8]
+        public var logprob: Double
+
+        public init(token: String, bytes: [UInt8], logprob: Double) {
+            self.token = token
+            self.bytes = bytes
+            self.logprob = logprob
+        }
+    }
+
+    public var token: String
+    public var bytes: [UInt8]
+    public var logprob: Double
+    /// The most likely tokens at this position, most likely first.
+    public var top: [Alternative]
+
+    public init(token: String, bytes: [UInt8], logprob: Double, top: [Alternative]) {
+        self.token = token
+        self.bytes = bytes
+        self.logprob = logprob
+        self.top = top
     }
 }
 

@@ -76,7 +76,7 @@ struct ChatCommand: AsyncParsableCommand {
                             Terminal.output(text)
                         case .finished(let reason, let usage):
                             summary = GenerationSummary(finishReason: reason, usage: usage)
-                        case .toolCallStart, .toolCallArguments: break
+                        case .toolCallStart, .toolCallArguments, .logprobs: break
                         }
                     }
                 } catch EngineError.promptTooLong {
