@@ -1,4 +1,4 @@
-/// Any JSON value, kept exactly as decoded (objects keep no key order; numbers keep integer-ness).
+/// Any JSON value, kept exactly as parsed: objects keep their key order, numbers keep integer-ness.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -6,7 +6,7 @@ public enum JSONValue: Sendable, Hashable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 }
 
 extension JSONValue: Codable {
@@ -25,7 +25,8 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
+            // Decoder containers carry no key order; `JSONParser` keeps it.
+            self = .object(JSONObject(value))
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "expected a JSON value (null, bool, number, string, array or object)")
@@ -41,7 +42,7 @@ extension JSONValue: Codable {
         case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .object(let value): try container.encode(value.dictionary)
         }
     }
 }
@@ -55,7 +56,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(elements))
     }
     public init(nilLiteral: ()) { self = .null }
 }

@@ -1,3 +1,4 @@
+import EmergentCore
 import Foundation
 
 /// JSON in and out with Python's conventions: `json.dumps` (as transformers' `tojson` calls it) and an
@@ -106,174 +107,22 @@ public enum JinjaJSON {
     }
 
     /// Parses JSON text into template values, keeping object key order.
-    public static func parse(_ text: String) throws -> JinjaValue {
-        var parser = Parser(bytes: Array(text.utf8))
-        let value = try parser.value()
-        parser.skipWhitespace()
-        guard parser.position == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return value
+    public static func parse(_ text: String) throws(JSONParseError) -> JinjaValue {
+        JinjaValue(json: try JSONParser.parse(text))
     }
+}
 
-    /// A JSON text that could not be parsed.
-    public struct ParseError: Error, CustomStringConvertible {
-        public var offset: Int
-        public var detail: String
-        public var description: String { "invalid JSON at byte \(offset): \(detail)" }
-    }
-
-    private struct Parser {
-        let bytes: [UInt8]
-        var position = 0
-
-        func error(_ detail: String) -> ParseError { ParseError(offset: position, detail: detail) }
-
-        mutating func skipWhitespace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
-        }
-
-        mutating func value() throws -> JinjaValue {
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end") }
-            switch bytes[position] {
-            case UInt8(ascii: "{"):
-                position += 1
-                var dict = JinjaDict()
-                skipWhitespace()
-                if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                    return .dict(dict)
-                }
-                while true {
-                    skipWhitespace()
-                    guard case .string(let key) = try value() else { throw error("object keys must be strings") }
-                    skipWhitespace()
-                    try expect(":")
-                    dict[key] = try value()
-                    skipWhitespace()
-                    if try accept("}") { return .dict(dict) }
-                    try expect(",")
-                }
-            case UInt8(ascii: "["):
-                position += 1
-                var items: [JinjaValue] = []
-                skipWhitespace()
-                if try accept("]") { return .list(items) }
-                while true {
-                    items.append(try value())
-                    skipWhitespace()
-                    if try accept("]") { return .list(items) }
-                    try expect(",")
-                }
-            case UInt8(ascii: "\""):
-                return .string(try string())
-            case UInt8(ascii: "t"):
-                try literal("true")
-                return .bool(true)
-            case UInt8(ascii: "f"):
-                try literal("false")
-                return .bool(false)
-            case UInt8(ascii: "n"):
-                try literal("null")
-                return .none
-            default:
-                return try number()
-            }
-        }
-
-        mutating func accept(_ character: Character) throws -> Bool {
-            guard position < bytes.count, bytes[position] == character.asciiValue else { return false }
-            position += 1
-            return true
-        }
-
-        mutating func expect(_ character: Character) throws {
-            guard try accept(character) else { throw error("expected '\(character)'") }
-        }
-
-        mutating func literal(_ word: String) throws {
-            let expected = Array(word.utf8)
-            guard position + expected.count <= bytes.count,
-                Array(bytes[position..<(position + expected.count)]) == expected
-            else { throw error("expected '\(word)'") }
-            position += expected.count
-        }
-
-        mutating func number() throws -> JinjaValue {
-            let start = position
-            var isFloat = false
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                    isFloat = true
-                }
-                guard
-                    (0x30...0x39).contains(byte)
-                        || [
-                            UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"),
-                            UInt8(ascii: "E"),
-                        ].contains(byte)
-                else { break }
-                position += 1
-            }
-            let text = String(decoding: bytes[start..<position], as: UTF8.self)
-            if !isFloat, let integer = Int(text) { return .int(integer) }
-            guard let double = Double(text) else { throw error("invalid number '\(text)'") }
-            return .double(double)
-        }
-
-        mutating func string() throws -> String {
-            position += 1
-            var scalars = String.UnicodeScalarView()
-            var pendingHigh: UInt32?
-            var chunkStart = position
-            var result = ""
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") {
-                    result += String(decoding: bytes[chunkStart..<position], as: UTF8.self)
-                    result.unicodeScalars.append(contentsOf: scalars)
-                    position += 1
-                    return result
-                }
-                if byte == UInt8(ascii: "\\") {
-                    result += String(decoding: bytes[chunkStart..<position], as: UTF8.self)
-                    result.unicodeScalars.append(contentsOf: scalars)
-                    scalars = String.UnicodeScalarView()
-                    guard position + 1 < bytes.count else { throw error("unterminated escape") }
-                    let escape = bytes[position + 1]
-                    position += 2
-                    switch escape {
-                    case UInt8(ascii: "n"): result += "\n"
-                    case UInt8(ascii: "t"): result += "\t"
-                    case UInt8(ascii: "r"): result += "\r"
-                    case UInt8(ascii: "b"): result += "\u{08}"
-                    case UInt8(ascii: "f"): result += "\u{0C}"
-                    case UInt8(ascii: "/"): result += "/"
-                    case UInt8(ascii: "\\"): result += "\\"
-                    case UInt8(ascii: "\""): result += "\""
-                    case UInt8(ascii: "u"):
-                        guard position + 4 <= bytes.count,
-                            let code = UInt32(
-                                String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
-                        else { throw error("invalid \\u escape") }
-                        position += 4
-                        if (0xD800...0xDBFF).contains(code) {
-                            pendingHigh = code
-                        } else if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
-                            let combined = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
-                            if let scalar = Unicode.Scalar(combined) { result.unicodeScalars.append(scalar) }
-                            pendingHigh = nil
-                        } else if let scalar = Unicode.Scalar(code) {
-                            result.unicodeScalars.append(scalar)
-                        }
-                    default: throw error("invalid escape")
-                    }
-                    chunkStart = position
-                    continue
-                }
-                position += 1
-            }
-            throw error("unterminated string")
+extension JinjaValue {
+    /// A template value for a JSON value, object keys in their order.
+    public init(json: JSONValue) {
+        switch json {
+        case .null: self = .none
+        case .bool(let value): self = .bool(value)
+        case .int(let value): self = .int(value)
+        case .double(let value): self = .double(value)
+        case .string(let value): self = .string(value)
+        case .array(let values): self = .list(values.map(JinjaValue.init(json:)))
+        case .object(let object): self = .dict(JinjaDict(object.map { ($0.key, JinjaValue(json: $0.value)) }))
         }
     }
 }

@@ -61,18 +61,8 @@ public struct ChatTemplate: ChatPromptFormat {
 }
 
 extension JSONValue {
-    /// The value as a template value (object keys in sorted order: `JSONValue` objects carry no order).
-    public var jinjaValue: JinjaValue {
-        switch self {
-        case .null: .none
-        case .bool(let value): .bool(value)
-        case .int(let value): .int(value)
-        case .double(let value): .double(value)
-        case .string(let value): .string(value)
-        case .array(let values): .list(values.map(\.jinjaValue))
-        case .object(let object): .dict(JinjaDict(object.keys.sorted().map { ($0, object[$0]?.jinjaValue ?? .none) }))
-        }
-    }
+    /// The value as a template value, object keys in their order.
+    public var jinjaValue: JinjaValue { JinjaValue(json: self) }
 }
 
 extension ChatMessage {

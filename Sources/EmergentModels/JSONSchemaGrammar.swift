@@ -49,7 +49,7 @@ public struct JSONSchemaGrammar {
         return converter.render()
     }
 
-    /// The same, for a `JSONValue` schema (object keys then follow sorted order).
+    /// The same, for a `JSONValue` schema (properties in the order the schema lists them).
     public static func grammar(for schema: JSONValue, ignoringUnsupportedKeywords: Bool = false) throws -> String {
         try grammar(for: schema.jinjaValue, ignoringUnsupportedKeywords: ignoringUnsupportedKeywords)
     }

@@ -201,7 +201,7 @@ extension MarkerParser {
     /// as JSON when the text reads as JSON.
     static func typed(_ arguments: JinjaValue, schema: JSONValue?) -> JinjaValue {
         guard case .dict(let values) = arguments else { return arguments }
-        var properties: [String: JSONValue] = [:]
+        var properties = JSONObject()
         if case .object(let object)? = schema, case .object(let declared)? = object["properties"] {
             properties = declared
         }
@@ -221,7 +221,7 @@ extension MarkerParser {
         return .dict(typed)
     }
 
-    private static func isTextual(_ property: [String: JSONValue]) -> Bool {
+    private static func isTextual(_ property: JSONObject) -> Bool {
         if case .string("string")? = property["type"] { return true }
         if case .array(let options)? = property["enum"] {
             return options.allSatisfy { if case .string = $0 { true } else { false } }

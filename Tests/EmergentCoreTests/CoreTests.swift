@@ -20,6 +20,43 @@ struct CoreTests {
         }
     }
 
+    @Test("the parser keeps key order and integer-ness, and writes back byte for byte")
+    func orderedParse() throws {
+        let text = #"{"zeta":1,"alpha":{"b":2.5,"a":[true,null,"x\n\u00e9\ud83d\ude00"]},"mid":-0.0}"#
+        let value = try JSONParser.parse(text)
+        #expect(value.objectValue?.keys == ["zeta", "alpha", "mid"])
+        #expect(value["alpha"]?.objectValue?.keys == ["b", "a"])
+        #expect(value["zeta"] == .int(1))
+        #expect(value["alpha"]?["a"]?.arrayValue?[2] == .string("x\né😀"))
+        #expect(try JSONParser.parse(value.compactJSON) == value)
+        #expect(JSONValue.object(["b": 1, "a": 2]).compactJSON == #"{"b":1,"a":2}"#)
+    }
+
+    @Test("malformed JSON is reported with line and column", arguments: [
+        ("{\"a\": 1,\n \"b\" 2}", 2, 6, "expected ':'"),
+        ("[1, 2", 1, 6, "unexpected end"),
+        ("{\"a\": tru}", 1, 7, "expected 'true'"),
+        ("{\"a\": 01}", 1, 8, "leading zeros"),
+        ("{'a': 1}", 1, 2, "expected a string key"),
+        ("\"line\nbreak\"", 1, 6, "control character"),
+        ("[1] [2]", 1, 5, "unexpected text after"),
+    ])
+    func malformed(text: String, line: Int, column: Int, detail: String) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("parsed malformed JSON: \(text)")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.detail.contains(detail), "\(error)")
+        }
+    }
+
+    @Test("deep nesting is refused, not a stack overflow")
+    func deepNesting() {
+        let text = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
     @Test("usage derives rates from counts and seconds")
     func usageRates() {
         let usage = Usage(

@@ -36,6 +36,7 @@ struct LocalLanguageModelTests {
                 output.apply(.toolCallArguments(index: index, fragment: fragment))
             case .malformed(let text, let why): output.apply(.malformed(text: text, reason: why))
             case .finished(let finish, _): reason = finish
+            case .logprobs: break
             }
         }
         return (output, reason)
