@@ -34,6 +34,10 @@ public enum EngineError: EmergentError, Equatable {
     case sessionStateFailed(path: String, detail: String)
     /// The model cannot produce embeddings in this configuration.
     case embeddingsUnavailable(detail: String)
+    /// Every slot is busy and the waiting queue is at its limit.
+    case queueFull(limit: Int)
+    /// The engine is shutting down and takes no new requests.
+    case shuttingDown
 
     public var message: String {
         switch self {
@@ -71,6 +75,10 @@ public enum EngineError: EmergentError, Equatable {
             "Session state file '\(path)': \(detail)."
         case .embeddingsUnavailable(let detail):
             "Embeddings are not available: \(detail)."
+        case .queueFull(let limit):
+            "The server is busy: all slots are generating and \(limit) requests are already waiting."
+        case .shuttingDown:
+            "The engine is shutting down and accepts no new requests."
         }
     }
 
@@ -108,6 +116,10 @@ public enum EngineError: EmergentError, Equatable {
             "Restore state only into a session of the same model with at least the same context length."
         case .embeddingsUnavailable:
             nil
+        case .queueFull:
+            "Retry after a short wait, or start the server with more slots (--parallel) or a longer queue (--queue)."
+        case .shuttingDown:
+            "Retry against another instance, or once the server has restarted."
         }
     }
 

@@ -47,6 +47,8 @@ public struct GenerationSummary: Sendable, Hashable {
 public enum GenerationEvent: Sendable, Hashable {
     /// The prompt has been processed.
     case prompt(PromptStats)
+    /// Log-probabilities of the prompt's tokens after the first (only when `promptLogprobs` was asked for).
+    case promptLogprobs([TokenLogprob])
     /// A token was sampled (its text arrives through `text` once it is complete and not part of a stop string).
     case token(GeneratedToken)
     /// New output text: always whole UTF-8 characters, never part of a stop string.

@@ -28,7 +28,7 @@ public struct Grammar: Sendable, Hashable {
 
 /// Everything that shapes one generation besides the prompt.
 public struct GenerationOptions: Sendable, Hashable {
-    /// The most tokens to generate; must be at least 1.
+    /// The most tokens to generate; 0 only evaluates the prompt (with `promptLogprobs`, to score it).
     public var maxTokens: Int
     /// Generation ends before any of these strings; they are never emitted.
     public var stop: [String]
@@ -36,6 +36,9 @@ public struct GenerationOptions: Sendable, Hashable {
     public var grammar: Grammar?
     /// When set, each token carries its log-probability and this many most likely alternatives (0 to 20).
     public var logprobs: Int?
+    /// When set, the stream reports the log-probability of every prompt token after the first, with this many
+    /// alternatives (OpenAI completions' `echo` with `logprobs`). The prompt is then evaluated in full.
+    public var promptLogprobs: Int?
     /// Keep going past end-of-generation tokens (benchmarks that need an exact token count).
     public var ignoreEndOfGeneration: Bool
     /// Render special tokens (such as `<end_of_turn>`) in the text output.
@@ -43,8 +46,10 @@ public struct GenerationOptions: Sendable, Hashable {
 
     public init(
         maxTokens: Int = 256, stop: [String] = [], sampling: SamplingParameters = .greedy, grammar: Grammar? = nil,
-        logprobs: Int? = nil, ignoreEndOfGeneration: Bool = false, renderSpecialTokens: Bool = false
+        logprobs: Int? = nil, promptLogprobs: Int? = nil, ignoreEndOfGeneration: Bool = false,
+        renderSpecialTokens: Bool = false
     ) {
+        self.promptLogprobs = promptLogprobs
         self.maxTokens = maxTokens
         self.stop = stop
         self.sampling = sampling
@@ -59,11 +64,13 @@ public struct GenerationOptions: Sendable, Hashable {
 
     /// Checks every option's range; generation calls this too, so calling it early only fails sooner.
     public func validate() throws(EngineError) {
-        if maxTokens < 1 {
-            throw .invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
+        if maxTokens < 0 {
+            throw .invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "0 or more")
         }
-        if let logprobs, !(0...Self.maxTopLogprobs).contains(logprobs) {
-            throw .invalidOption(name: "logprobs", value: "\(logprobs)", expected: "0 to \(Self.maxTopLogprobs)")
+        for (name, value) in [("logprobs", logprobs), ("prompt logprobs", promptLogprobs)] {
+            if let value, !(0...Self.maxTopLogprobs).contains(value) {
+                throw .invalidOption(name: name, value: "\(value)", expected: "0 to \(Self.maxTopLogprobs)")
+            }
         }
         let sampling = sampling
         if sampling.temperature < 0 || !sampling.temperature.isFinite {

@@ -52,7 +52,7 @@ extension InferenceSession {
                     tokens.append(token.id)
                     if let logprob = token.logprob { logprobs.append(logprob) }
                 case .text(let delta): text += delta
-                case .finished: break
+                case .finished, .promptLogprobs: break
                 }
             }
         } onCancel: { [abort] in
@@ -70,8 +70,16 @@ extension InferenceSession {
         try options.validate()
         let promptTokens = tokens(for: prompt)
         let sampler = try TokenSampler(model: model, options: options)
-        let stats = try ingest(promptTokens, requestID: requestID)
-        emit(.prompt(stats))
+        let stats: PromptStats
+        if let alternatives = options.promptLogprobs {
+            var scored: [TokenLogprob] = []
+            stats = try ingestScoring(promptTokens, alternatives: alternatives, requestID: requestID, into: &scored)
+            emit(.prompt(stats))
+            emit(.promptLogprobs(scored))
+        } else {
+            stats = try ingest(promptTokens, requestID: requestID)
+            emit(.prompt(stats))
+        }
 
         let tokenizer = model.tokenizer
         var detokenizer = StreamingDetokenizer()
@@ -95,6 +103,7 @@ extension InferenceSession {
             return summary
         }
 
+        if options.maxTokens == 0 { return finish(.maxTokens) }
         while true {
             if Task.isCancelled { return finish(.cancelled) }
             guard let logits = lastLogits() else { throw EngineError.decodeFailed(code: -1) }

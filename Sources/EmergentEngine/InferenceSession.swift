@@ -96,6 +96,28 @@ public actor InferenceSession {
             promptTokens: tokens.count, reusedTokens: keep, evaluatedTokens: tokens.count - keep, seconds: seconds)
     }
 
+    /// Evaluates all of `tokens` from an empty cache, recording each token's log-probability given the ones before
+    /// it (from the second token on), and leaves the last token's logits ready for sampling.
+    func ingestScoring(
+        _ tokens: [Token], alternatives: Int, requestID: Int, into scored: inout [TokenLogprob]
+    ) throws -> PromptStats {
+        guard !tokens.isEmpty else { throw EngineError.emptyPrompt }
+        try model.tokenizer.validate(tokens)
+        if tokens.count >= contextLength {
+            throw EngineError.promptTooLong(promptTokens: tokens.count, contextTokens: contextLength)
+        }
+        let started = ContinuousClock.now
+        truncateCache(to: 0)
+        var collected: [TokenLogprob] = []
+        try evaluate(tokens[...], requestID: requestID, outputs: .from(0)) { position, logits in
+            guard position + 1 < tokens.count else { return }
+            collected.append(LogitsMath.logprob(of: tokens[position + 1], alternatives: alternatives, logits: logits))
+        }
+        scored = collected
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        return PromptStats(promptTokens: tokens.count, reusedTokens: 0, evaluatedTokens: tokens.count, seconds: seconds)
+    }
+
     /// How many leading tokens of `tokens` the cache already holds and can keep.
     func reusablePrefix(of tokens: [Token]) -> Int {
         var common = 0

@@ -26,20 +26,28 @@ final class LlamaContext {
     let contextLength: Int
     let batchSize: Int
 
-    init(model: Model, options: SessionOptions, embeddings: Bool = false) throws(EngineError) {
+    /// Context window of each sequence (the whole window split evenly between sequences).
+    let sequenceLength: Int
+    let sequences: Int
+
+    /// - Parameter sequences: independent sequences (slots); each gets `options.contextLength` tokens of cache.
+    init(model: Model, options: SessionOptions, embeddings: Bool = false, sequences: Int = 1) throws(EngineError) {
         LlamaRuntime.ready
         try options.validate()
         if model.options.vocabularyOnly {
             throw .contextCreationFailed(detail: "the model was loaded with vocabularyOnly, which has no weights")
         }
-        let contextLength = options.contextLength == 0 ? model.metadata.trainingContextLength : options.contextLength
+        let perSequence = options.contextLength == 0 ? model.metadata.trainingContextLength : options.contextLength
+        let contextLength = perSequence * sequences
         try Self.checkMemory(model: model, contextLength: contextLength, options: options)
 
         var params = llama_context_default_params()
         params.n_ctx = UInt32(contextLength)
         params.n_batch = UInt32(embeddings ? contextLength : options.batchSize)
         params.n_ubatch = UInt32(embeddings ? contextLength : min(options.microBatchSize, options.batchSize))
-        params.n_seq_max = 1
+        params.n_seq_max = UInt32(sequences)
+        // Separate caches per sequence: each slot owns its share, and attention never scans other slots' tokens.
+        params.kv_unified = sequences == 1
         params.n_threads = Int32(options.threads)
         params.n_threads_batch = Int32(options.batchThreads)
         params.type_k = options.kvCacheType.ggmlType
@@ -70,6 +78,8 @@ final class LlamaContext {
         self.pointer = pointer
         self.model = model
         self.contextLength = Int(llama_n_ctx(pointer))
+        self.sequences = sequences
+        self.sequenceLength = Int(llama_n_ctx(pointer)) / sequences
         self.batchSize = Int(llama_n_batch(pointer))
 
         // A persistent thread pool, as llama-bench uses: without one, ggml creates and joins threads on every

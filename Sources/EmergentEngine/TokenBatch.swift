@@ -1,6 +1,7 @@
 import CLlama
 
-/// A reusable `llama_batch` for one sequence, filled from Swift arrays.
+/// A reusable `llama_batch`, filled from Swift arrays: one sequence at a time (`fill`) or tokens of many
+/// sequences side by side (`clear` + `append`).
 final class TokenBatch {
     private var batch: llama_batch
     let capacity: Int
@@ -45,6 +46,26 @@ final class TokenBatch {
         }
         batch.n_tokens = Int32(slice.count)
         return outputCount
+    }
+
+    /// Tokens in the batch.
+    var count: Int { Int(batch.n_tokens) }
+
+    /// Empties the batch.
+    func clear() { batch.n_tokens = 0 }
+
+    /// Adds one token of `sequence` at `position`; returns its index in the batch.
+    @discardableResult
+    func append(_ token: Token, position: Int, sequence: Int, output: Bool) -> Int {
+        let index = Int(batch.n_tokens)
+        precondition(index < capacity, "batch overflow: \(index + 1) > \(capacity)")
+        tokens[index] = token
+        positions[index] = llama_pos(position)
+        sequenceCounts[index] = 1
+        sequenceIDs[index]?[0] = llama_seq_id(sequence)
+        outputs[index] = output ? 1 : 0
+        batch.n_tokens += 1
+        return index
     }
 
     /// Decodes the filled batch.

@@ -75,7 +75,7 @@ struct GenerateCommand: AsyncParsableCommand {
                         )
                     }
                 case .finished(let value): summary = value
-                case .prompt: break
+                case .prompt, .promptLogprobs: break
                 }
             }
             Terminal.output("\n")

@@ -103,6 +103,7 @@ struct GenerationTests {
         {
             switch event {
             case .prompt: kinds.append("prompt")
+            case .promptLogprobs: kinds.append("promptLogprobs")
             case .token: kinds.append("token")
             case .text: kinds.append("text")
             case .finished(let summary):

@@ -57,6 +57,7 @@ extension InferenceSession {
             case .token(let token): collected.tokens.append(token.id)
             case .finished(let summary): collected.summary = summary
             case .prompt(let stats): collected.prompt = stats
+            case .promptLogprobs: break
             }
         }
         return collected
