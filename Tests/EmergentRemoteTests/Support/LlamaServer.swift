@@ -6,12 +6,18 @@ import NIOHTTP1
 import NIOPosix
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// llama.cpp's own `llama-server` on a free loopback port, serving the default model: a real OpenAI-compatible
 /// server for the live tests. Set-up (`make setup-peers`) builds it into `.deps/peers/bin`.
 final class LlamaServer: Sendable {
     let port: Int
     let logFile: URL
-    private let process: Process.Handle
+    private let process: RunningProcess
 
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     var origin: String { "http://127.0.0.1:\(port)" }
@@ -38,7 +44,7 @@ final class LlamaServer: Sendable {
     /// The server of the enclosing `.llamaServer` suite.
     @TaskLocal static var current: LlamaServer?
 
-    private init(port: Int, logFile: URL, process: Process.Handle) {
+    private init(port: Int, logFile: URL, process: RunningProcess) {
         self.port = port
         self.logFile = logFile
         self.process = process
@@ -50,28 +56,29 @@ final class LlamaServer: Sendable {
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("llama-server-\(port).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
-        // `timeout` ends the server even if this test process dies without stopping it.
+        // `timeout` ends the server even if this test process dies without stopping it. SIGKILL, because the server
+        // inherits this process's signal mask, in which the test runner's threads block SIGTERM.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         process.arguments = [
-            "1800", executable, "-m", EmergentPaths().defaultModel.path, "--host", "127.0.0.1", "--port", "\(port)",
+            "-s", "KILL", "1800", executable, "-m", EmergentPaths().defaultModel.path, "--host", "127.0.0.1", "--port", "\(port)",
             "-c", "2048", "-np", "2", "--jinja", "--chat-template-file", chatTemplate,
         ]
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        let server = LlamaServer(port: port, logFile: logFile, process: Process.Handle(process))
+        let server = LlamaServer(port: port, logFile: logFile, process: RunningProcess(process))
         do {
             try await server.waitUntilHealthy()
         } catch {
-            server.stop()
+            await server.stop()
             throw error
         }
         return server
     }
 
-    func stop() {
-        process.terminate()
+    func stop() async {
+        await process.stop()
     }
 
     private func waitUntilHealthy() async throws {
@@ -107,17 +114,21 @@ final class LlamaServer: Sendable {
     }
 }
 
-extension Process {
-    /// A process shared across tasks; `Process` does its own locking.
-    final class Handle: @unchecked Sendable {
-        private let process: Process
-        init(_ process: Process) { self.process = process }
-        var isRunning: Bool { process.isRunning }
-        func terminate() {
-            guard process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
-        }
+/// A child process that can be killed from any task.
+final class RunningProcess: @unchecked Sendable {
+    private let process: Process  // Process does its own locking.
+
+    init(_ process: Process) { self.process = process }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Kills the process and its group (`timeout` leads a group of its own, with the server in it), then waits
+    /// for it without blocking a thread.
+    func stop() async {
+        guard process.isRunning else { return }
+        _ = kill(-process.processIdentifier, SIGKILL)
+        _ = kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }
 
@@ -127,8 +138,13 @@ struct LlamaServerScope: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let server = try await LlamaServer.start()
-        defer { server.stop() }
-        try await LlamaServer.$current.withValue(server) { try await function() }
+        do {
+            try await LlamaServer.$current.withValue(server) { try await function() }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }
 
