@@ -48,7 +48,9 @@ struct ChatStreamDecoder {
         // Only one choice is asked for; servers number it 0.
         if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {
             if let delta = choice.delta {
-                if let text = delta.reasoningContent ?? delta.reasoning, !text.isEmpty { events.append(.reasoning(text)) }
+                if let text = delta.reasoningContent ?? delta.reasoning, !text.isEmpty {
+                    events.append(.reasoning(text))
+                }
                 if let text = delta.content, !text.isEmpty { events.append(.content(text)) }
                 for (position, piece) in (delta.toolCalls ?? []).enumerated() {
                     events += toolCall(piece, index: piece.index ?? position)

@@ -145,7 +145,9 @@ public final class RemoteBackend: Sendable {
                 }
                 logger.warning(
                     "retrying upstream",
-                    metadata: ["url": "\(url)", "attempt": "\(number)", "delay": "\(delay)", "error": "\(failure.error)"])
+                    metadata: [
+                        "url": "\(url)", "attempt": "\(number)", "delay": "\(delay)", "error": "\(failure.error)",
+                    ])
                 try await Task.sleep(for: delay)
                 number += 1
             }

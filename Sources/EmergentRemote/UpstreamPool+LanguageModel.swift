@@ -36,7 +36,9 @@ extension UpstreamPool: LanguageModel {
                 guard !yielded, let remote = error as? RemoteBackendError, remote.allowsFailover else { throw error }
                 logger.warning(
                     "failing over to the next upstream",
-                    metadata: ["model": "\(model)", "url": "\(upstreams[index].endpoint.baseURL)", "error": "\(remote)"])
+                    metadata: [
+                        "model": "\(model)", "url": "\(upstreams[index].endpoint.baseURL)", "error": "\(remote)",
+                    ])
                 lastError = error
             }
         }

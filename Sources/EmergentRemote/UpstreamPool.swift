@@ -117,7 +117,9 @@ public actor UpstreamPool {
                 leased.body = .stream(LeasedBody(base: response.body, lease: lease))
                 return leased
             }
-            await release(index, .failed(.rejected(status: status, message: "HTTP \(status)", url: upstream.endpoint.url(for: path))))
+            await release(
+                index,
+                .failed(.rejected(status: status, message: "HTTP \(status)", url: upstream.endpoint.url(for: path))))
             lastResponse = response
         }
         if let lastResponse { return lastResponse }

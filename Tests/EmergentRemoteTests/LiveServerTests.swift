@@ -161,7 +161,8 @@ struct LiveServerTests {
     func poolFailover() async throws {
         let dead = try await LlamaServer.freePort()
         let pool = UpstreamPool(
-            model: "gemma", upstreams: [backend("http://127.0.0.1:\(dead)/v1", maxRetries: 1), backend(try server.baseURL)])
+            model: "gemma",
+            upstreams: [backend("http://127.0.0.1:\(dead)/v1", maxRetries: 1), backend(try server.baseURL)])
         let reply = await Collected.from(pool.stream(request("Name a fruit.")))
         #expect(reply.error == nil)
         #expect(!reply.content.isEmpty)

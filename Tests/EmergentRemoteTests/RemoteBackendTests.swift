@@ -11,10 +11,12 @@ struct RemoteBackendTests {
 
     @Test("a streamed reply maps to content and exactly one finish, with usage and cached tokens")
     func streamedReply() async throws {
-        let server = try await ScriptedServer.start(always: .events([
-            SSE.content("Hel"), SSE.content("lo"), SSE.finish("stop"), SSE.usage(prompt: 7, completion: 2, cached: 3),
-            SSE.done,
-        ]))
+        let server = try await ScriptedServer.start(
+            always: .events([
+                SSE.content("Hel"), SSE.content("lo"), SSE.finish("stop"),
+                SSE.usage(prompt: 7, completion: 2, cached: 3),
+                SSE.done,
+            ]))
         defer { Task { await server.stop() } }
         let reply = await Collected.from(backend(server.baseURL).stream(hello))
         #expect(reply.error == nil)
@@ -84,7 +86,8 @@ struct RemoteBackendTests {
     @Test("a client error such as 400 is passed on at once, without retries")
     func clientErrorsAreNotRetried() async throws {
         let server = try await ScriptedServer.start(
-            always: .status(400, body: #"{"error":{"message":"'messages' is required","type":"invalid_request_error"}}"#))
+            always: .status(
+                400, body: #"{"error":{"message":"'messages' is required","type":"invalid_request_error"}}"#))
         defer { Task { await server.stop() } }
         let reply = await Collected.from(backend(server.baseURL, maxRetries: 3).stream(hello))
         #expect(reply.remoteError?.status == 400)
@@ -172,8 +175,10 @@ struct RemoteBackendTests {
             SSE.data(
                 #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","#
                     + #""function":{"name":"get_weather","arguments":""}}]}}]}"#),
-            SSE.data(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"ci"}}]}}]}"#),
-            SSE.data(#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ty\":1}"}}]}}]}"#),
+            SSE.data(
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"ci"}}]}}]}"#),
+            SSE.data(
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ty\":1}"}}]}}]}"#),
             SSE.data(
                 #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"now","#
                     + #""arguments":"{}"}}]}}]}"#),

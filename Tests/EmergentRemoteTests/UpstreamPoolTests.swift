@@ -20,7 +20,11 @@ struct UpstreamPoolTests {
     func roundRobin() async throws {
         let first = try await ScriptedServer.start(always: .events(SSE.hello))
         let second = try await ScriptedServer.start(always: .events(SSE.hello))
-        defer { Task { await first.stop(); await second.stop() } }
+        defer {
+            Task {
+                await first.stop(); await second.stop()
+            }
+        }
         let pool = pool([first.baseURL, second.baseURL])
         for _ in 0..<4 {
             let reply = await Collected.from(pool.stream(hello))
@@ -34,7 +38,11 @@ struct UpstreamPoolTests {
     func fewestOutstanding() async throws {
         let busy = try await ScriptedServer.start(always: .endless(SSE.content("x"), interval: .milliseconds(50)))
         let idle = try await ScriptedServer.start(always: .events(SSE.hello))
-        defer { Task { await busy.stop(); await idle.stop() } }
+        defer {
+            Task {
+                await busy.stop(); await idle.stop()
+            }
+        }
         let pool = pool([busy.baseURL, idle.baseURL])
         let long = pool.stream(hello)
         var iterator = long.makeAsyncIterator()
@@ -50,7 +58,11 @@ struct UpstreamPoolTests {
             index == 0 ? .status(500, body: "boom") : .events(SSE.hello)
         }
         let steady = try await ScriptedServer.start(always: .events(SSE.hello))
-        defer { Task { await flaky.stop(); await steady.stop() } }
+        defer {
+            Task {
+                await flaky.stop(); await steady.stop()
+            }
+        }
         let pool = pool([flaky.baseURL, steady.baseURL], coolDown: .milliseconds(300))
 
         #expect(await Collected.from(pool.stream(hello)).content == "Hello")  // flaky fails, steady answers
@@ -71,7 +83,11 @@ struct UpstreamPoolTests {
     func allDown() async throws {
         let first = try await ScriptedServer.start { index, _ in index == 0 ? .status(503) : .events(SSE.hello) }
         let second = try await ScriptedServer.start { index, _ in index == 0 ? .status(503) : .events(SSE.hello) }
-        defer { Task { await first.stop(); await second.stop() } }
+        defer {
+            Task {
+                await first.stop(); await second.stop()
+            }
+        }
         let pool = pool([first.baseURL, second.baseURL])
 
         let failed = await Collected.from(pool.stream(hello))
@@ -88,7 +104,11 @@ struct UpstreamPoolTests {
     func noFailoverOnClientError() async throws {
         let rejecting = try await ScriptedServer.start(always: .status(400, body: #"{"error":{"message":"bad"}}"#))
         let other = try await ScriptedServer.start(always: .events(SSE.hello))
-        defer { Task { await rejecting.stop(); await other.stop() } }
+        defer {
+            Task {
+                await rejecting.stop(); await other.stop()
+            }
+        }
         let pool = pool([rejecting.baseURL, other.baseURL])
         let reply = await Collected.from(pool.stream(hello))
         #expect(reply.remoteError?.status == 400)
@@ -100,7 +120,11 @@ struct UpstreamPoolTests {
     func noFailoverAfterFirstToken() async throws {
         let breaking = try await ScriptedServer.start(always: .eventsThenDrop([SSE.content("Hi")]))
         let other = try await ScriptedServer.start(always: .events(SSE.hello))
-        defer { Task { await breaking.stop(); await other.stop() } }
+        defer {
+            Task {
+                await breaking.stop(); await other.stop()
+            }
+        }
         let reply = await Collected.from(pool([breaking.baseURL, other.baseURL]).stream(hello))
         #expect(reply.content == "Hi")
         #expect(reply.error != nil)

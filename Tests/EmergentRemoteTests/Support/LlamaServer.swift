@@ -7,9 +7,9 @@ import NIOPosix
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// llama.cpp's own `llama-server` on a free loopback port, serving the default model: a real OpenAI-compatible
@@ -60,7 +60,8 @@ final class LlamaServer: Sendable {
         // inherits this process's signal mask, in which the test runner's threads block SIGTERM.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         process.arguments = [
-            "-s", "KILL", "1800", executable, "-m", EmergentPaths().defaultModel.path, "--host", "127.0.0.1", "--port", "\(port)",
+            "-s", "KILL", "1800", executable, "-m", EmergentPaths().defaultModel.path, "--host", "127.0.0.1", "--port",
+            "\(port)",
             "-c", "2048", "-np", "2", "--jinja", "--chat-template-file", chatTemplate,
         ]
         let log = try FileHandle(forWritingTo: logFile)

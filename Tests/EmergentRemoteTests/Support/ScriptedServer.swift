@@ -137,7 +137,8 @@ final class ScriptedServer: Sendable {
             try await outbound.write(.end(nil))
             return true
         case .events(let pieces, let pause):
-            return try await respond(.eventBytes(pieces.map { Array($0.utf8) }, pause: pause), to: outbound, recorder: recorder)
+            return try await respond(
+                .eventBytes(pieces.map { Array($0.utf8) }, pause: pause), to: outbound, recorder: recorder)
         case .eventBytes(let pieces, let pause):
             try await writeStreamHead()
             for piece in pieces {
