@@ -83,11 +83,22 @@ struct ChatCompletionRequestBody: Encodable {
         case .jsonObject:
             return ["type": "json_object"]
         case .jsonSchema(let schema, let strict):
-            // OpenAI requires a name; a schema's own title is the natural one.
-            var name: JSONValue = "response"
-            if case .object(let members) = schema, case .string(let title)? = members["title"] { name = .string(title) }
-            return ["type": "json_schema", "json_schema": ["name": name, "schema": schema, "strict": .bool(strict)]]
+            return [
+                "type": "json_schema",
+                "json_schema": ["name": .string(schemaName(schema)), "schema": schema, "strict": .bool(strict)],
+            ]
         }
+    }
+
+    /// The name OpenAI requires for a schema (letters, digits, `_` and `-`, at most 64): the schema's own title where
+    /// it has one.
+    static func schemaName(_ schema: JSONValue) -> String {
+        guard case .object(let members) = schema, case .string(let title)? = members["title"] else { return "response" }
+        let allowed = title.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-")
+                ? Character(scalar) : "_"
+        }
+        return allowed.isEmpty ? "response" : String(allowed.prefix(64))
     }
 
     /// One message; `content` is null only for an assistant message that just calls tools.

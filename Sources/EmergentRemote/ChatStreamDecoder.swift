@@ -10,7 +10,8 @@ struct ChatStreamDecoder {
     let url: String
     private var calls: [Int: PendingCall] = [:]
     private var finishReason: String?
-    private var usage: Usage?
+    private var usage: ChatCompletionChunk.UsageValue?
+    private var timings: ChatCompletionChunk.Timings?
     private var finished = false
     private var sawDone = false
     private let decoder = JSONDecoder()
@@ -61,7 +62,8 @@ struct ChatStreamDecoder {
             }
             if let reason = choice.finishReason { finishReason = reason }
         }
-        if let value = chunk.usage { usage = Self.usage(value, timings: chunk.timings) }
+        if let value = chunk.usage { usage = value }
+        if let value = chunk.timings { timings = value }
         if finishReason != nil, usage != nil { events += finish() }
         return events
     }
@@ -105,15 +107,17 @@ struct ChatStreamDecoder {
             case "tool_calls", "function_call": .toolCalls
             default: sawCall ? .toolCalls : .endOfGeneration
             }
-        events.append(.finished(reason, usage ?? Usage()))
+        events.append(.finished(reason, Self.usage(usage, timings: timings)))
         return events
     }
 
-    private static func usage(_ value: ChatCompletionChunk.UsageValue, timings: ChatCompletionChunk.Timings?) -> Usage {
+    /// OpenAI's usage, with llama-server's timings (which come on the last chunk) where it sends them.
+    private static func usage(_ value: ChatCompletionChunk.UsageValue?, timings: ChatCompletionChunk.Timings?) -> Usage
+    {
         Usage(
-            promptTokens: value.promptTokens ?? 0,
-            reusedPromptTokens: value.promptTokensDetails?.cachedTokens ?? timings?.cacheN ?? 0,
-            completionTokens: value.completionTokens ?? 0,
+            promptTokens: value?.promptTokens ?? 0,
+            reusedPromptTokens: value?.promptTokensDetails?.cachedTokens ?? timings?.cacheN ?? 0,
+            completionTokens: value?.completionTokens ?? 0,
             promptSeconds: (timings?.promptMs ?? 0) / 1000,
             generationSeconds: (timings?.predictedMs ?? 0) / 1000)
     }

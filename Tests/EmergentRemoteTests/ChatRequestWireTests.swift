@@ -35,7 +35,7 @@ struct ChatRequestWireTests {
                 .tool("cold", callID: "call_1", name: "get_weather"),
             ],
             tools: [Self.weather], toolChoice: .function("get_weather"), parallelToolCalls: false,
-            responseFormat: .jsonSchema(["title": "Answer", "type": "object"], strict: true),
+            responseFormat: .jsonSchema(["title": "City answer", "type": "object"], strict: true),
             sampling: SamplingParameters(temperature: 0.5, topP: 0.9, presencePenalty: 0.1, seed: 42), maxTokens: 64,
             stop: ["\n\n"], logprobs: 2)
         let (body, received) = try await sent(request, apiKey: "sk-test")
@@ -76,7 +76,7 @@ struct ChatRequestWireTests {
         let format = try #require(body["response_format"] as? [String: Any])
         #expect(format["type"] as? String == "json_schema")
         let schema = try #require(format["json_schema"] as? [String: Any])
-        #expect(schema["name"] as? String == "Answer")
+        #expect(schema["name"] as? String == "City_answer")
         #expect(schema["strict"] as? Bool == true)
         #expect((schema["schema"] as? [String: Any])?["type"] as? String == "object")
 

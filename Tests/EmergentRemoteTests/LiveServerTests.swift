@@ -34,6 +34,7 @@ struct LiveServerTests {
         #expect(reason == .maxTokens || reason == .endOfGeneration)
         #expect(usage.promptTokens > 0)
         #expect(usage.completionTokens > 0 && usage.completionTokens <= 8)
+        #expect(usage.generationSeconds > 0, "llama-server's timings were not read")
     }
 
     @Test("a required tool call streams its start and arguments that parse as JSON")
