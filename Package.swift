@@ -26,10 +26,13 @@ let package = Package(
         .library(name: "EmergentEngine", targets: ["EmergentEngine"]),
         .library(name: "EmergentJinja", targets: ["EmergentJinja"]),
         .library(name: "EmergentModels", targets: ["EmergentModels"]),
+        .library(name: "EmergentRemote", targets: ["EmergentRemote"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         .systemLibrary(name: "CLlama", path: "Sources/CLlama"),
@@ -55,6 +58,20 @@ let package = Package(
         .target(
             name: "EmergentModels",
             dependencies: ["EmergentCore", "EmergentEngine", "EmergentJinja"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .target(
+            name: "EmergentRemote",
+            dependencies: [
+                "EmergentCore",
+                "EmergentModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
@@ -91,6 +108,20 @@ let package = Package(
         .testTarget(
             name: "EmergentCLITests",
             swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "EmergentRemoteTests",
+            dependencies: [
+                "EmergentRemote",
+                "EmergentModels",
+                "EmergentCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
         ),
         .testTarget(
             name: "EmergentEngineTests",

@@ -35,6 +35,7 @@ struct LocalLanguageModelTests {
             case .toolCallArguments(let index, let fragment):
                 output.apply(.toolCallArguments(index: index, fragment: fragment))
             case .malformed(let text, let why): output.apply(.malformed(text: text, reason: why))
+            case .logprobs: break
             case .finished(let finish, _): reason = finish
             case .logprobs: break
             }
