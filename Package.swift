@@ -27,12 +27,16 @@ let package = Package(
         .library(name: "EmergentJinja", targets: ["EmergentJinja"]),
         .library(name: "EmergentModels", targets: ["EmergentModels"]),
         .library(name: "EmergentRemote", targets: ["EmergentRemote"]),
+        .library(name: "EmergentServer", targets: ["EmergentServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CLlama", path: "Sources/CLlama"),
@@ -75,6 +79,23 @@ let package = Package(
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
+        .target(
+            name: "EmergentServer",
+            dependencies: [
+                "EmergentCore",
+                "EmergentEngine",
+                "EmergentModels",
+                "EmergentRemote",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
         .executableTarget(
             name: "emergent",
             dependencies: [
@@ -82,6 +103,8 @@ let package = Package(
                 "EmergentEngine",
                 "EmergentJinja",
                 "EmergentModels",
+                "EmergentRemote",
+                "EmergentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +141,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentServerTests",
+            dependencies: [
+                "EmergentServer",
+                "EmergentEngine",
+                "EmergentModels",
+                "EmergentCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: upcomingFeatures,

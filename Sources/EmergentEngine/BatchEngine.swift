@@ -339,6 +339,12 @@ public actor BatchEngine {
     private func accept(slot index: Int, job: BatchJob, token: Token, row: UnsafeBufferPointer<Float>) {
         let tokenizer = model.tokenizer
         if tokenizer.isEndOfGeneration(token) && !job.options.ignoreEndOfGeneration {
+            // The end token is reported (as servers do, so echo + logprobs always covers prompt + output) but adds
+            // no text.
+            if let alternatives = job.options.logprobs {
+                let logprob = LogitsMath.logprob(of: token, alternatives: alternatives, logits: row)
+                job.continuation.yield(.token(GeneratedToken(id: token, bytes: [], logprob: logprob)))
+            }
             release(index, .endOfGeneration, emit: true)
             return
         }

@@ -34,6 +34,10 @@ public struct ChatRequest: Sendable {
     public var stop: [String]
     public var logprobs: Int?
 
+    /// A `maxTokens` that means "until the model stops or the context is full" (OpenAI's default when
+    /// `max_tokens` is absent).
+    public static let untilContextEnds = Int(Int32.max)
+
     public init(
         messages: [ChatMessage], tools: [ToolSpec] = [], toolChoice: ToolChoice = .auto, parallelToolCalls: Bool = true,
         responseFormat: ResponseFormat = .text, sampling: SamplingParameters = .greedy, maxTokens: Int = 512,

@@ -28,7 +28,7 @@ struct ChatCompletionRequestBody: Encodable {
     var presencePenalty: Double?
     var frequencyPenalty: Double?
     var seed: UInt32?
-    var maxTokens: Int
+    var maxTokens: Int?
     var stop: [String]?
     var logprobs: Bool?
     var topLogprobs: Int?
@@ -68,7 +68,7 @@ struct ChatCompletionRequestBody: Encodable {
         presencePenalty = sampling.presencePenalty != 0 ? sampling.presencePenalty : nil
         frequencyPenalty = sampling.frequencyPenalty != 0 ? sampling.frequencyPenalty : nil
         seed = sampling.seed
-        maxTokens = request.maxTokens
+        maxTokens = request.maxTokens >= ChatRequest.untilContextEnds ? nil : request.maxTokens
         stop = request.stop.isEmpty ? nil : request.stop
         if let count = request.logprobs {
             logprobs = true

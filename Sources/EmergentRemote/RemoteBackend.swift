@@ -79,6 +79,14 @@ public final class RemoteBackend: Sendable {
         }
     }
 
+    /// The body with its `model` field set to the upstream's name; other bodies pass unchanged.
+    private func renamingModel(in body: ByteBuffer) -> ByteBuffer {
+        guard case .object(var object) = try? JSONParser.parse(Array(body.readableBytesView)), object["model"] != nil
+        else { return body }
+        object["model"] = .string(endpoint.model)
+        return ByteBuffer(string: JSONValue.object(object).compactJSON)
+    }
+
     /// POSTs a JSON body to `path` (such as `/completions` or `/embeddings`) and returns the server's answer as it
     /// is, error statuses included, so that a router can proxy the endpoints it does not interpret.
     ///
@@ -86,8 +94,10 @@ public final class RemoteBackend: Sendable {
     /// With `stream: false` the whole body is read before returning, so a connection lost mid-body is retried too;
     /// with `stream: true` the body is handed over as it arrives and is never retried. Forward the returned headers
     /// without the hop-by-hop ones (`Connection`, `Transfer-Encoding`, `Content-Length` for a re-chunked body).
+    /// A JSON object body's `model` is replaced by this endpoint's upstream model name.
     public func forward(path: String, body: ByteBuffer, stream: Bool) async throws -> UpstreamResponse {
         let url = endpoint.url(for: path)
+        let body = renamingModel(in: body)
         let request = makeRequest(
             url: url, method: .POST, body: body, accept: stream ? "text/event-stream" : "application/json")
         let deadline = deadline()

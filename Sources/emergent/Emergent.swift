@@ -11,7 +11,8 @@ struct Emergent: AsyncParsableCommand {
             `make setup` installs into $EMERGENT_HOME/models (default ~/.emergent/models).
             """,
         subcommands: [
-            GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self, BenchCommand.self,
+            ServeCommand.self, GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self,
+            BenchCommand.self,
         ]
     )
 }
