@@ -24,6 +24,7 @@ run: release
 test: setup-peers
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+	scripts/compat.sh .build/debug/emergent
 
 bench: setup-peers release
 	.build/release/emergent bench engine

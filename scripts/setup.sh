@@ -4,8 +4,8 @@
 #
 #   scripts/setup.sh            libllama + the default model (what `make run` needs)
 #   scripts/setup.sh --peers    also what the tests and `emergent bench` compare against: llama.cpp's own
-#                               tools (llama-bench, llama-perplexity, ...) and a Python venv with jinja2
-#                               (the reference renderer for chat templates)
+#                               tools (llama-bench, llama-server, ...), a Python venv with jinja2 (the reference
+#                               renderer for chat templates) and one with the openai SDK and lm-eval
 #
 # Paths (all git-ignored, under the repo): .deps/src (sources), .deps/llama (libllama install),
 # .deps/peers (peer tools), .deps/downloads (wheels). The model goes to $EMERGENT_HOME/models.
@@ -164,6 +164,21 @@ if [ "$WANT_PEERS" = 1 ]; then
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install --quiet --disable-pip-version-check "Jinja2==$JINJA2_VERSION"
         done_ "venv in ${VENV#$ROOT/}"
+    fi
+fi
+
+# --- 7. Client venv: the official openai SDK and lm-evaluation-harness, run against `emergent serve` -------------
+if [ "$WANT_PEERS" = 1 ]; then
+    STEP="create the client venv (.deps/clients-venv from Tests/Compat/requirements.txt)"
+    CLIENTS="$DEPS/clients-venv"
+    STAMP="$CLIENTS/.requirements-$(sha256sum "$ROOT/Tests/Compat/requirements.txt" | cut -c1-16)"
+    if [ ! -f "$STAMP" ]; then
+        say "Creating the client venv (openai, lm-eval[api]) — about 2 minutes, 800 MB"
+        rm -rf "$CLIENTS"
+        python3 -m venv "$CLIENTS"
+        "$CLIENTS/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/Tests/Compat/requirements.txt"
+        touch "$STAMP"
+        done_ "venv in ${CLIENTS#$ROOT/}"
     fi
 fi
 

@@ -263,7 +263,12 @@ extension ToolCallFormat {
                 start: "{", end: nil, onlyAtStart: true, startIsBody: true, fallbackToContent: true,
                 claimsCall: { $0.contains("\"tool_calls\"") || $0.contains("\"tool_call\"") }
             ) { body in
-                guard case .dict(let object)? = parseJSON(body) else { return nil }
+                guard case .dict(let object)? = parseJSON(body) else {
+                    // Cut off (by max_tokens) inside the array: keep the calls that were completed.
+                    let calls = completeArrayItems(of: "\"tool_calls\"", in: body).compactMap { parseJSON($0) }
+                        .compactMap(jsonCall)
+                    return calls.isEmpty ? nil : calls
+                }
                 if case .list(let items)? = object["tool_calls"] {
                     let calls = items.compactMap(jsonCall)
                     return calls.count == items.count && !calls.isEmpty ? calls : nil
@@ -272,4 +277,42 @@ extension ToolCallFormat {
                 return nil
             }
         ])
+}
+
+/// The complete `{…}` items of the JSON array that follows `key` in `text`, even when the array (or the text) is cut
+/// off before its end.
+func completeArrayItems(of key: String, in text: String) -> [String] {
+    guard let keyRange = text.range(of: key), let open = text[keyRange.upperBound...].firstIndex(of: "[") else {
+        return []
+    }
+    var items: [String] = []
+    var depth = 0
+    var inString = false
+    var escaped = false
+    var start: String.Index?
+    var index = text.index(after: open)
+    while index < text.endIndex {
+        let character = text[index]
+        if inString {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                inString = false
+            }
+        } else if character == "\"" {
+            inString = true
+        } else if character == "{" {
+            if depth == 0 { start = index }
+            depth += 1
+        } else if character == "}" {
+            depth -= 1
+            if depth == 0, let first = start { items.append(String(text[first...index])) }
+        } else if character == "]" && depth == 0 {
+            break
+        }
+        index = text.index(after: index)
+    }
+    return items
 }

@@ -515,7 +515,8 @@ def _(ctx):
     r = ctx.chat(WEATHER_Q, tools=[WEATHER_TOOL], tool_choice="required", max_tokens=STRUCTURED)
     ch = r.choices[0]
     expect(ch.message.tool_calls, f"tool_choice=required but no tool_calls: {short(r)}")
-    expect(ch.finish_reason in ("tool_calls", "stop"), f"finish_reason={ch.finish_reason!r}")
+    # A tiny model may keep adding calls until max_tokens: the completed ones still count, with "length".
+    expect(ch.finish_reason in ("tool_calls", "stop", "length"), f"finish_reason={ch.finish_reason!r}")
     check_tool_call(ch.message.tool_calls[0])
 
 
