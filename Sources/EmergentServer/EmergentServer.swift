@@ -103,6 +103,11 @@ public struct EmergentServer: Sendable {
         return router
     }
 
+    /// "METHOD /path" for every route the router answers (path parameters as `:name`).
+    public var routeSignatures: [String] {
+        makeRouter().routes.map { "\($0.method.rawValue) \($0.path.description)" }
+    }
+
     private static func require(_ body: JSONValue?) throws(APIError) -> JSONValue {
         guard let body else { throw .invalid(nil, "The request needs a JSON body.", code: "missing_body") }
         return body
