@@ -46,7 +46,8 @@ struct CompletionsEndpoint: Sendable {
             let maxTokens = try fields.int("max_tokens", in: 0...Int(Int32.max)) ?? 16
             options = GenerationOptions(
                 maxTokens: maxTokens, stop: try fields.stopStrings("stop", limit: 64), sampling: sampling,
-                logprobs: logprobs, promptLogprobs: echo ? logprobs : nil)
+                logprobs: logprobs, promptLogprobs: echo ? logprobs : nil,
+                ignoreEndOfGeneration: try fields.bool("ignore_eos") ?? false)
             if let n = try fields.int("n", in: 1...128), n != 1 {
                 throw .invalid("n", "'n' must be 1: send one request per sample instead.")
             }
