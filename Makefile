@@ -1,5 +1,5 @@
 # Emergent — the two commands in the README:
-#   make run    set up everything, build, and start the main job
+#   make run    set up everything, build, and start the main job (the OpenAI-compatible server)
 #   make test   set up everything (including llama.cpp's peer tools) and run every test
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -19,7 +19,7 @@ release: setup
 	$(SWIFT) build -c release
 
 run: release
-	.build/release/emergent chat
+	.build/release/emergent serve
 
 test: setup-peers
 	$(SWIFT) build --build-tests
@@ -28,6 +28,7 @@ test: setup-peers
 
 bench: setup-peers release
 	.build/release/emergent bench engine
+	.build/release/emergent bench serve
 
 clean-deps:
 	rm -rf .deps

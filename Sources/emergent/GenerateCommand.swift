@@ -41,6 +41,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.reporting {
+            if maxTokens < 1 {
+                throw EngineError.invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
+            }
             let promptText =
                 prompt == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : prompt
             var grammarValue: Grammar?

@@ -71,11 +71,13 @@ struct BadInputTests {
         #expect(thrown.recovery != nil)
     }
 
-    @Test("max tokens of zero or less is refused before any work", arguments: [0, -1, -100])
-    func nonPositiveMaxTokens(maxTokens: Int) async throws {
+    @Test("negative max tokens are refused before any work; zero only evaluates the prompt", arguments: [-1, -100])
+    func negativeMaxTokens(maxTokens: Int) async throws {
         let session = try await SharedModel.session(contextLength: 256)
+        let scored = try await session.complete(.text("Hello"), options: GenerationOptions(maxTokens: 0))
+        #expect(scored.tokens.isEmpty && scored.finishReason == .maxTokens && scored.prompt.promptTokens > 0)
         await #expect(
-            throws: EngineError.invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "at least 1")
+            throws: EngineError.invalidOption(name: "max tokens", value: "\(maxTokens)", expected: "0 or more")
         ) {
             _ = try await session.complete(.text("Hello"), options: GenerationOptions(maxTokens: maxTokens))
         }
