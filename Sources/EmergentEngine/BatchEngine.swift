@@ -139,7 +139,7 @@ public actor BatchEngine {
         for job in waiting { job.continuation.finish(throwing: EngineError.shuttingDown) }
         waiting.removeAll()
         if cancelRunning {
-            for slot in slots { slot.job?.cancel.set() }
+            for slot in slots { slot.job?.stopRequested = true }
         }
     }
 
@@ -237,7 +237,13 @@ public actor BatchEngine {
     /// One decode: a token per generating slot, then prompt chunks in admission order, up to the batch size.
     private func step() {
         for index in slots.indices {
-            if let job = slots[index].job, job.cancel.isSet { release(index, .cancelled, emit: false) }
+            guard let job = slots[index].job else { continue }
+            // A consumer that left hears nothing more; one stopped by shutdown gets its usage and a finish.
+            if job.cancel.isSet {
+                release(index, .cancelled, emit: false)
+            } else if job.stopRequested {
+                release(index, .cancelled, emit: true)
+            }
         }
         batch.clear()
         var spans: [Span] = []
@@ -426,6 +432,8 @@ private final class BatchJob {
     let sampler: TokenSampler
     let continuation: AsyncThrowingStream<GenerationEvent, any Error>.Continuation
     let cancel = CancelFlag()
+    /// Set by `shutdown(cancelRunning: true)`: end with `.cancelled` at the next step.
+    var stopRequested = false
     var detokenizer = StreamingDetokenizer()
     var stopMatcher: StopSequenceMatcher
     /// Admission order.

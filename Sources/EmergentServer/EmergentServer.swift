@@ -1,9 +1,11 @@
 import EmergentCore
 import EmergentEngine
+import EmergentRemote
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import UnixSignals
 
@@ -55,7 +57,9 @@ public struct EmergentServer: Sendable {
         }
         router.post("/v1/completions") { request, _ in
             await handle("/v1/completions", request) { body, started in
-                try await completions.respond(to: try Self.require(body), started: started)
+                let body = try Self.require(body)
+                if let forwarded = try await forwardIfRemote(body, path: "/completions") { return forwarded }
+                return try await completions.respond(to: body, started: started)
             }
         }
         router.get("/v1/models") { request, _ in
@@ -66,7 +70,11 @@ public struct EmergentServer: Sendable {
             return await handle("/v1/models/{model}", request, readsBody: false) { _, _ in try utility.model(name) }
         }
         router.post("/v1/embeddings") { request, _ in
-            await handle("/v1/embeddings", request) { body, _ in try await utility.embeddings(try Self.require(body)) }
+            await handle("/v1/embeddings", request) { body, _ in
+                let body = try Self.require(body)
+                if let forwarded = try await forwardIfRemote(body, path: "/embeddings") { return forwarded }
+                return try await utility.embeddings(body)
+            }
         }
         router.get("/tokenizer_info") { request, _ in
             await handle("/tokenizer_info", request, readsBody: false) { _, _ in
@@ -106,6 +114,18 @@ public struct EmergentServer: Sendable {
     /// "METHOD /path" for every route the router answers (path parameters as `:name`).
     public var routeSignatures: [String] {
         makeRouter().routes.map { "\($0.method.rawValue) \($0.path.description)" }
+    }
+
+    /// For a remote model, passes the request to its upstream pool and hands back the upstream's answer as it is.
+    private func forwardIfRemote(_ body: JSONValue, path: String) async throws -> Response? {
+        guard case .remote(_, let pool) = try catalog.resolve(body["model"]?.stringValue) else { return nil }
+        let streaming = body["stream"] == .bool(true)
+        let upstream = try await pool.forward(path: path, body: ByteBuffer(string: body.compactJSON), stream: streaming)
+        var headers: HTTPFields = [:]
+        headers[.contentType] = upstream.headers.first(name: "content-type") ?? "application/json"
+        return Response(
+            status: HTTPResponse.Status(code: Int(upstream.status.code)), headers: headers,
+            body: ResponseBody(asyncSequence: upstream.body))
     }
 
     private static func require(_ body: JSONValue?) throws(APIError) -> JSONValue {

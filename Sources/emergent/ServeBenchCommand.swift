@@ -77,6 +77,12 @@ struct ServeBenchCommand: AsyncParsableCommand {
                 "| \(server.label) | \(Self.fmt(cold * 1000)) ms | \(Self.fmt(warm * 1000)) ms | \(Self.fmt(100 * warm / cold))% |")
         }
 
+        // Load test: 64 connections at once, several requests each, against Emergent only.
+        let baseline = emergent.residentMiB
+        let load = try await Self.loadTest(emergent, connections: 64, requestsEach: 4)
+        try await Task.sleep(for: .seconds(2))
+        let after = emergent.residentMiB
+
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -97,7 +103,49 @@ struct ServeBenchCommand: AsyncParsableCommand {
         report += row("\(parallel) streams: inter-token p50 (ms)", { $0.concurrent.itlP50 }, scale: 1000, higherIsBetter: false) + "\n"
         report += "\n| 1,000-token shared prefix | cold TTFT | repeated TTFT | repeated / cold |\n|---|---:|---:|---:|\n"
         report += prefixRows.joined(separator: "\n") + "\n"
+        report += "\n| Load test (Emergent) | result |\n|---|---|\n"
+        report += "| requests (64 connections × 4, 16 tokens each) | \(load.ok) ok, \(load.failed) failed in \(Self.fmt(load.seconds)) s |\n"
+        report += "| resident memory before → 2 s after | \(baseline) MiB → \(after) MiB |\n"
         Terminal.output(report)
+    }
+
+    /// Fires `requestsEach` short completions on each of `connections` concurrent clients; counts failures.
+    static func loadTest(_ server: BenchServer, connections: Int, requestsEach: Int) async throws
+        -> (ok: Int, failed: Int, seconds: Double)
+    {
+        let started = ContinuousClock.now
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)))
+        defer { _ = client.shutdown() }
+        let outcomes = await withTaskGroup(of: (Int, Int).self) { group in
+            for connection in 0..<connections {
+                group.addTask {
+                    var ok = 0
+                    var failed = 0
+                    for index in 0..<requestsEach {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/v1/completions")
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        let body: JSONValue = [
+                            "model": "bench", "prompt": .string("Client \(connection), request \(index):"),
+                            "max_tokens": 16, "temperature": 0,
+                        ]
+                        request.body = .bytes(ByteBuffer(string: body.compactJSON))
+                        do {
+                            let response = try await client.execute(request, timeout: .seconds(300))
+                            _ = try await response.body.collect(upTo: 1 << 20)
+                            if response.status == .ok { ok += 1 } else { failed += 1 }
+                        } catch {
+                            failed += 1
+                        }
+                    }
+                    return (ok, failed)
+                }
+            }
+            return await group.reduce(into: (0, 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+        }
+        return (outcomes.0, outcomes.1, (ContinuousClock.now - started) / .seconds(1))
     }
 
     static func fmt(_ value: Double) -> String { String(format: value >= 100 ? "%.0f" : "%.2f", value) }
@@ -226,6 +274,15 @@ final class BenchServer: Sendable {
         }
         process.terminate()
         throw CommandFailure(message: "\(label) did not start within 120 s; see \(log.path)")
+    }
+
+    /// The process's resident set size (`VmRSS`), in MiB.
+    var residentMiB: Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kib / 1024
     }
 
     func stop() {

@@ -192,4 +192,22 @@ struct BatchEngineTests {
             #expect(a.top.count == 2 && a.logprob <= 0)
         }
     }
+
+    @Test("shutdown refuses new work, ends waiting requests, and cancels running ones with a finish")
+    func shutdown() async throws {
+        let engine = try await Self.engine(slots: 1, queue: 2)
+        let endless = GenerationOptions(maxTokens: 100_000, ignoreEndOfGeneration: true)
+        let running = Task { try await Timeline.from(try await engine.submit(.text("Count:"), options: endless)) }
+        while await engine.status.busySlots == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let waiting = try await engine.submit(.text("Hello"), options: endless)
+        await engine.shutdown(cancelRunning: false)
+        await #expect(throws: EngineError.shuttingDown) { for try await _ in waiting {} }
+        await #expect(throws: EngineError.shuttingDown) { _ = try await engine.submit(.text("Late"), options: endless) }
+        #expect(await engine.status.busySlots == 1)
+        await engine.shutdown(cancelRunning: true)
+        let stopped = try await running.value
+        #expect(stopped.summary?.finishReason == .cancelled)
+        #expect((stopped.summary?.usage.completionTokens ?? 0) > 0)
+        #expect(await engine.isIdle)
+    }
 }
