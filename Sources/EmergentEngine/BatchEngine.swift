@@ -67,6 +67,9 @@ public actor BatchEngine {
     /// Increases with every admission and release: orders prefill fairly and finds the least recently used slot.
     private var clock: UInt64 = 0
 
+    /// How long an idle engine waits for more requests before its first step.
+    static let coalescingWindow = Duration.milliseconds(2)
+
     /// Logit rows kept per step for requests that want their prompt's log-probabilities (rows × vocabulary × 4 B).
     static let maxPromptRowsPerStep = 64
 
@@ -150,6 +153,9 @@ public actor BatchEngine {
 
     /// Runs decode steps while there is work; other calls (`submit`, `status`) are served between steps.
     private func drive() async {
+        // Starting from idle, wait a moment so requests that arrive together (a burst of clients) share the first
+        // step instead of the first one running alone and the rest waiting a whole step for their first token.
+        try? await Task.sleep(for: Self.coalescingWindow)
         while true {
             admit()
             guard slots.contains(where: { $0.job != nil }) else {

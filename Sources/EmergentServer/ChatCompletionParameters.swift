@@ -129,7 +129,8 @@ struct ChatCompletionParameters {
 
     static func toolCall(_ raw: JSONValue, path: String) throws(APIError) -> ToolCall {
         var fields = try RequestFields(raw, path: path)
-        let id = try fields.string("id") ?? "call_\(path.hashValue.magnitude)"
+        // A missing id gets one derived from the call's place in the conversation, stable across requests.
+        let id = try fields.string("id") ?? "call_" + path.filter(\.isNumber)
         if let type = try fields.string("type"), type != "function" {
             throw .invalid("\(path).type", "'\(path).type' must be 'function'.")
         }

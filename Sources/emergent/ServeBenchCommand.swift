@@ -171,6 +171,9 @@ struct ServeBenchCommand: AsyncParsableCommand {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/v1/completions")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        // A fresh connection per stream: llama-server drops idle keep-alive connections, and a stale pooled one would
+        // fail the next request. Both servers pay the same loopback connect.
+        request.headers.add(name: "Connection", value: "close")
         let body: JSONValue = [
             "model": "bench", "prompt": .string(prompt), "max_tokens": .int(tokens), "temperature": 0,
             "stream": true, "ignore_eos": true,

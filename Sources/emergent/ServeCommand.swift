@@ -104,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         let model = try await engine.loadModel()
         var session = engine.sessionOptions
         // Decode steps mix one token per stream with prompt chunks; 512 keeps a step short while prompts stream in.
-        session.batchSize = batchSize ?? min(engine.batchSize, 512)
+        // (2048 is the shared option's default, meant for single-session prompt processing.)
+        session.batchSize = batchSize ?? (engine.batchSize == 2048 ? 512 : engine.batchSize)
         session.microBatchSize = min(session.microBatchSize, session.batchSize)
         return try await LocalModelService(
             name: name, model: model, options: BatchEngineOptions(session: session, slots: parallel, queueLimit: queue))
