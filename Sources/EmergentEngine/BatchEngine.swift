@@ -118,8 +118,9 @@ public actor BatchEngine {
         if tokens.count >= slotContextLength {
             throw .promptTooLong(promptTokens: tokens.count, contextTokens: slotContextLength)
         }
-        let hasFreeSlot = slots.contains { $0.job == nil } && waiting.isEmpty
-        if !hasFreeSlot && waiting.count >= options.queueLimit { throw .queueFull(limit: options.queueLimit) }
+        // Waiting requests first take the free slots; beyond those, at most `queueLimit` may wait.
+        let freeSlots = slots.count { $0.job == nil }
+        if waiting.count >= freeSlots + options.queueLimit { throw .queueFull(limit: options.queueLimit) }
         let sampler = try TokenSampler(model: model, options: generation)
 
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: GenerationEvent.self)
