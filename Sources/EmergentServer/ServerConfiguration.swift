@@ -21,6 +21,7 @@ import Yams
 ///     cooldown_seconds: 30
 /// ```
 public struct ServerConfiguration: Codable, Sendable {
+    /// The `server:` section: address, key and limits.
     public struct Listen: Codable, Sendable {
         public var host: String?
         public var port: Int?
