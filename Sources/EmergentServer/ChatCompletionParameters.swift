@@ -7,6 +7,8 @@ struct ChatCompletionParameters {
     var request: ChatRequest
     var stream: Bool
     var includeUsage: Bool
+    /// `n`: how many independent choices to generate (decoded side by side).
+    var choices: Int
 
     /// Fields OpenAI accepts that change nothing here; they are read and ignored rather than refused.
     static let ignoredFields: Set<String> = [
@@ -55,9 +57,7 @@ struct ChatCompletionParameters {
             throw .invalid("top_logprobs", "'top_logprobs' needs 'logprobs' set to true.")
         }
         request.logprobs = logprobs ? (top ?? 0) : nil
-        if let n = try fields.int("n", in: 1...128), n != 1 {
-            throw .invalid("n", "'n' must be 1: this server returns one choice per request. Send parallel requests instead.")
-        }
+        choices = try fields.int("n", in: 1...16) ?? 1
         stream = try fields.bool("stream") ?? false
         includeUsage = false
         if var options = try fields.object("stream_options") {

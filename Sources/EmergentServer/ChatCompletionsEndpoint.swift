@@ -12,41 +12,91 @@ struct ChatCompletionsEndpoint: Sendable {
     func respond(to body: JSONValue, started: ContinuousClock.Instant) async throws -> Response {
         let parameters = try ChatCompletionParameters(body)
         let served = try catalog.resolve(parameters.model)
-        let pump = EventPump(served.languageModel.stream(parameters.request))
-        // Waiting for the first event means a refused request (prompt too long, queue full) still gets its status.
-        let first = try await pump.next()
+        // One generation per choice, all started at once so they decode side by side; with a seed, choice i uses
+        // seed + i so the choices differ but stay reproducible.
+        var pumps: [EventPump<ModelEvent>] = []
+        var firsts: [ModelEvent?] = []
+        for choice in 0..<parameters.choices {
+            var request = parameters.request
+            if let seed = request.sampling.seed { request.sampling.seed = seed &+ UInt32(choice) }
+            pumps.append(EventPump(served.languageModel.stream(request)))
+        }
+        // Waiting for the first events means a refused request (prompt too long, queue full) still gets its status.
+        for pump in pumps { firsts.append(try await pump.next()) }
         let timing = StreamTiming(started: started)
         let reply = ChatReply(id: Reply.id("chatcmpl"), created: Reply.now, model: served.name)
         guard parameters.stream else {
-            var assembled = AssembledChat()
-            var event = first
-            while let current = event {
-                if current.isOutput { await timing.output(metrics) }
-                assembled.apply(current)
-                event = try await pump.next()
-            }
-            await timing.finish(metrics, usage: assembled.usage)
-            return Reply.json(reply.completion(assembled))
-        }
-        let includeUsage = parameters.includeUsage
-        return Response(
-            status: .ok, headers: Reply.eventStreamHeaders,
-            body: ResponseBody { [metrics] writer in
-                var state = StreamState()
-                try await writer.write(Reply.event(reply.chunk(delta: ["role": "assistant", "content": ""])))
+            var assembled: [AssembledChat] = []
+            for (pump, first) in zip(pumps, firsts) {
+                var chat = AssembledChat()
                 var event = first
                 while let current = event {
                     if current.isOutput { await timing.output(metrics) }
-                    for chunk in reply.chunks(for: current, state: &state) { try await writer.write(Reply.event(chunk)) }
+                    chat.apply(current)
                     event = try await pump.next()
                 }
-                await timing.finish(metrics, usage: state.usage)
-                if includeUsage, let usage = state.usage {
-                    try await writer.write(Reply.event(reply.usageChunk(usage)))
+                assembled.append(chat)
+            }
+            let usage = AssembledChat.total(assembled)
+            await timing.finish(metrics, usage: usage)
+            return Reply.json(reply.completion(assembled, usage: usage))
+        }
+        let includeUsage = parameters.includeUsage
+        let merged = Self.merge(pumps, firsts: firsts)
+        let count = parameters.choices
+        return Response(
+            status: .ok, headers: Reply.eventStreamHeaders,
+            body: ResponseBody { [metrics] writer in
+                var states = Array(repeating: StreamState(), count: count)
+                for choice in 0..<count {
+                    try await writer.write(
+                        Reply.event(reply.chunk(choice: choice, delta: ["role": "assistant", "content": ""])))
                 }
+                for try await (choice, event) in merged {
+                    if event.isOutput { await timing.output(metrics) }
+                    for chunk in reply.chunks(for: event, choice: choice, state: &states[choice]) {
+                        try await writer.write(Reply.event(chunk))
+                    }
+                }
+                let usage = states.compactMap(\.usage).reduce(into: Usage()) { total, usage in
+                    total.promptTokens += usage.promptTokens
+                    total.reusedPromptTokens += usage.reusedPromptTokens
+                    total.completionTokens += usage.completionTokens
+                }
+                await timing.finish(metrics, usage: usage)
+                if includeUsage { try await writer.write(Reply.event(reply.usageChunk(usage))) }
                 try await writer.write(Reply.done)
                 try await writer.finish(nil)
             })
+    }
+
+    /// Interleaves several choices' events, tagged with their choice index, as they arrive.
+    static func merge(
+        _ pumps: [EventPump<ModelEvent>], firsts: [ModelEvent?]
+    ) -> AsyncThrowingStream<(Int, ModelEvent), any Error> {
+        let (merged, continuation) = AsyncThrowingStream.makeStream(of: (Int, ModelEvent).self)
+        let task = Task {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (choice, pump) in pumps.enumerated() {
+                        let first = firsts[choice]
+                        group.addTask {
+                            var event = first
+                            while let current = event {
+                                continuation.yield((choice, current))
+                                event = try await pump.next()
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return merged
     }
 }
 
@@ -118,6 +168,20 @@ struct AssembledChat {
     }
 }
 
+extension AssembledChat {
+    /// The usage of all choices together (the prompt counted once per choice, as each is evaluated).
+    static func total(_ chats: [AssembledChat]) -> Usage {
+        var total = Usage()
+        for chat in chats {
+            guard let usage = chat.usage else { continue }
+            total.promptTokens += usage.promptTokens
+            total.reusedPromptTokens += usage.reusedPromptTokens
+            total.completionTokens += usage.completionTokens
+        }
+        return total
+    }
+}
+
 /// What a streamed reply has sent so far.
 struct StreamState {
     var pendingLogprobs: [OutputLogprob] = []
@@ -130,35 +194,37 @@ struct ChatReply {
     let created: Int
     let model: String
 
-    func completion(_ chat: AssembledChat) -> JSONValue {
-        var message: JSONObject = ["role": "assistant"]
-        message["content"] = chat.content.isEmpty && !chat.calls.isEmpty ? .null : .string(chat.content)
-        if !chat.reasoning.isEmpty { message["reasoning_content"] = .string(chat.reasoning) }
-        if !chat.calls.isEmpty {
-            message["tool_calls"] = .array(
-                chat.calls.map { call in
-                    [
-                        "id": .string(call.id), "type": "function",
-                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
-                    ]
-                })
+    func completion(_ chats: [AssembledChat], usage: Usage) -> JSONValue {
+        let choices: [JSONValue] = chats.enumerated().map { index, chat in
+            var message: JSONObject = ["role": "assistant"]
+            message["content"] = chat.content.isEmpty && !chat.calls.isEmpty ? .null : .string(chat.content)
+            if !chat.reasoning.isEmpty { message["reasoning_content"] = .string(chat.reasoning) }
+            if !chat.calls.isEmpty {
+                message["tool_calls"] = .array(
+                    chat.calls.map { call in
+                        [
+                            "id": .string(call.id), "type": "function",
+                            "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                        ]
+                    })
+            }
+            return [
+                "index": .int(index), "message": .object(message),
+                "logprobs": chat.wantsLogprobs ? Self.logprobs(chat.logprobs) : .null,
+                "finish_reason": .string(chat.finish.openAIName),
+            ]
         }
-        let choice: JSONObject = [
-            "index": 0, "message": .object(message),
-            "logprobs": chat.wantsLogprobs ? Self.logprobs(chat.logprobs) : .null,
-            "finish_reason": .string(chat.finish.openAIName),
-        ]
         return [
             "id": .string(id), "object": "chat.completion", "created": .int(created), "model": .string(model),
-            "choices": [.object(choice)], "usage": Self.usage(chat.usage ?? Usage()),
+            "choices": .array(choices), "usage": Self.usage(usage),
         ]
     }
 
-    func chunk(delta: JSONValue, finish: String? = nil, logprobs: JSONValue = .null) -> JSONValue {
+    func chunk(choice: Int = 0, delta: JSONValue, finish: String? = nil, logprobs: JSONValue = .null) -> JSONValue {
         [
             "id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(model),
             "choices": [
-                ["index": 0, "delta": delta, "logprobs": logprobs, "finish_reason": finish.map(JSONValue.string) ?? .null]
+                ["index": .int(choice), "delta": delta, "logprobs": logprobs, "finish_reason": finish.map(JSONValue.string) ?? .null]
             ],
         ]
     }
@@ -171,7 +237,7 @@ struct ChatReply {
     }
 
     /// The chunks one event becomes; log-probabilities ride on the next chunk that carries output.
-    func chunks(for event: ModelEvent, state: inout StreamState) -> [JSONValue] {
+    func chunks(for event: ModelEvent, choice: Int, state: inout StreamState) -> [JSONValue] {
         func take() -> JSONValue {
             guard !state.pendingLogprobs.isEmpty else { return .null }
             defer { state.pendingLogprobs.removeAll() }
@@ -179,25 +245,25 @@ struct ChatReply {
         }
         switch event {
         case .content(let text), .malformed(let text, _):
-            return text.isEmpty ? [] : [chunk(delta: ["content": .string(text)], logprobs: take())]
+            return text.isEmpty ? [] : [chunk(choice: choice, delta: ["content": .string(text)], logprobs: take())]
         case .reasoning(let text):
-            return text.isEmpty ? [] : [chunk(delta: ["reasoning_content": .string(text)], logprobs: take())]
+            return text.isEmpty ? [] : [chunk(choice: choice, delta: ["reasoning_content": .string(text)], logprobs: take())]
         case .toolCallStart(let index, let id, let name):
             let call: JSONValue = [
                 "index": .int(index), "id": .string(id), "type": "function",
                 "function": ["name": .string(name), "arguments": ""],
             ]
-            return [chunk(delta: ["tool_calls": [call]], logprobs: take())]
+            return [chunk(choice: choice, delta: ["tool_calls": [call]], logprobs: take())]
         case .toolCallArguments(let index, let fragment):
             guard !fragment.isEmpty else { return [] }
             let call: JSONValue = ["index": .int(index), "function": ["arguments": .string(fragment)]]
-            return [chunk(delta: ["tool_calls": [call]], logprobs: take())]
+            return [chunk(choice: choice, delta: ["tool_calls": [call]], logprobs: take())]
         case .logprobs(let values):
             state.pendingLogprobs += values
             return []
         case .finished(let reason, let usage):
             state.usage = usage
-            return [chunk(delta: [:], finish: reason.openAIName, logprobs: take())]
+            return [chunk(choice: choice, delta: [:], finish: reason.openAIName, logprobs: take())]
         }
     }
 

@@ -55,6 +55,7 @@ public enum OpenAPIDocument {
             "presence_penalty": ["type": "number", "minimum": -2, "maximum": 2],
             "frequency_penalty": ["type": "number", "minimum": -2, "maximum": 2],
             "logprobs": ["type": "boolean"], "top_logprobs": ["type": "integer", "minimum": 0, "maximum": 20],
+            "n": ["type": "integer", "minimum": 1, "maximum": 16],
             "stream": ["type": "boolean"],
             "stream_options": ["type": "object", "properties": ["include_usage": ["type": "boolean"]]],
         ],

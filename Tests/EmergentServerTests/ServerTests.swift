@@ -111,6 +111,39 @@ struct ServerTests {
         #expect(cached >= prompt - 1, "cached \(cached) of \(prompt)")
     }
 
+    @Test("n choices are generated side by side, whole or streamed, each with its own index and finish")
+    func severalChoices() async throws {
+        let live = try await LiveServer.start(slots: 4)
+        defer { live.stop() }
+        let whole = try await live.send(
+            "/v1/chat/completions",
+            body: #"{"messages":[{"role":"user","content":"Name a fruit."}],"n":3,"max_tokens":5,"temperature":1,"seed":5}"#)
+        #expect(whole.status == 200)
+        let reply = try live.json(whole.body)
+        let choices = try #require(reply["choices"]?.arrayValue)
+        #expect(choices.compactMap { $0["index"]?.intValue } == [0, 1, 2])
+        #expect(choices.allSatisfy { $0["message"]?["content"]?.stringValue != nil })
+        #expect(reply["usage"]?["completion_tokens"]?.intValue == 15)
+
+        let streamed = try await live.send(
+            "/v1/chat/completions",
+            body: #"{"messages":[{"role":"user","content":"Name a fruit."}],"n":2,"max_tokens":4,"stream":true}"#)
+        let chunks = try streamed.body.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
+            .map { try live.json(String($0.dropFirst(6))) }
+        let finishes = chunks.compactMap { chunk -> Int? in
+            guard let choice = chunk["choices"]?.arrayValue?.first, choice["finish_reason"]?.stringValue != nil else {
+                return nil
+            }
+            return choice["index"]?.intValue
+        }
+        #expect(finishes.sorted() == [0, 1])
+        let roles = chunks.compactMap { $0["choices"]?.arrayValue?.first }.filter { $0["delta"]?["role"] != nil }
+        #expect(roles.compactMap { $0["index"]?.intValue }.sorted() == [0, 1])
+        let tooMany = try await live.send("/v1/chat/completions", body: #"{"messages":[{"role":"user","content":"x"}],"n":17}"#)
+        #expect(tooMany.status == 400)
+        #expect(try live.json(tooMany.body)["error"]?["param"] == "n")
+    }
+
     @Test("bad requests get OpenAI-shaped errors with the right status and parameter")
     func errors() async throws {
         let live = try await LiveServer.start(context: 256)
