@@ -92,9 +92,12 @@ struct ServeBenchCommand: AsyncParsableCommand {
         func row(_ name: String, _ pick: (LoadResult) -> Double, scale: Double = 1, higherIsBetter: Bool) -> String {
             let a = median(ours.map(pick)) * scale
             let b = median(theirs.map(pick)) * scale
-            return "| \(name) | \(Self.fmt(a)) | \(Self.fmt(b)) | \(Self.fmt(b > 0 ? a / b : 0)) |"
+            // Each round ran both servers back to back, so the per-round ratio sees the same machine conditions.
+            let paired = median(zip(ours, theirs).compactMap { pick($1) > 0 ? pick($0) / pick($1) : nil })
+            return "| \(name) | \(Self.fmt(a)) | \(Self.fmt(b)) | \(Self.fmt(b > 0 ? a / b : 0)) | \(Self.fmt(paired)) |"
         }
-        var report = "\n| Metric (median of \(rounds) rounds) | Emergent | llama-server | ratio |\n|---|---:|---:|---:|\n"
+        var report = "\n| Metric (median of \(rounds) rounds) | Emergent | llama-server | ratio of medians | median of paired ratios |\n"
+        report += "|---|---:|---:|---:|---:|\n"
         report += row("1 stream: generation tok/s", { $0.single.tokensPerSecond }, higherIsBetter: true) + "\n"
         report += row("\(parallel) streams: aggregate tok/s", { $0.concurrent.tokensPerSecond }, higherIsBetter: true) + "\n"
         report += row("\(parallel) streams: TTFT p50 (ms)", { $0.concurrent.ttftP50 }, scale: 1000, higherIsBetter: false) + "\n"
