@@ -88,7 +88,12 @@ struct LiveServerTests {
     func refusedRequest() async throws {
         var chat = request("Hi")
         chat.responseFormat = .jsonSchema(["type": "bogus"], strict: false)
-        let model = backend(try server.baseURL, maxRetries: 3, backoff: .seconds(10))
+        // A retry would wait at least half the backoff (60 s): far longer than any slow answer on a busy machine.
+        let model = RemoteBackend(
+            endpoint: RemoteEndpoint(
+                baseURL: try server.baseURL, model: "test-model", requestTimeout: .seconds(300), maxRetries: 3,
+                backoffBase: .seconds(120), maxRetryDelay: .seconds(120)),
+            httpClient: sharedClient)
         let clock = ContinuousClock()
         let start = clock.now
         let reply = await Collected.from(model.stream(chat))
@@ -96,7 +101,7 @@ struct LiveServerTests {
         #expect(error.status == 400)
         #expect(error.message.contains("bogus"))
         #expect(error.url == (try server.baseURL) + "/chat/completions")
-        #expect(clock.now - start < .seconds(5), "a retry would have waited at least 5 s")
+        #expect(clock.now - start < .seconds(45), "a retry would have waited at least 60 s")
     }
 
     @Test("cancelling the consumer mid-stream stops the generation on the server")
