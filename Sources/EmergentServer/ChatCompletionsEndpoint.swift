@@ -101,7 +101,7 @@ struct ChatCompletionsEndpoint: Sendable {
 }
 
 /// Times one response for the metrics: time to first output, gaps between outputs.
-final class StreamTiming: @unchecked Sendable {
+actor StreamTiming {
     private let started: ContinuousClock.Instant
     private var last: ContinuousClock.Instant?
     private var gaps: [Double] = []

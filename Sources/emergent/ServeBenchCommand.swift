@@ -252,7 +252,7 @@ final class BenchServer: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("emergent-bench-\(label).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardError = handle
         process.standardOutput = handle
