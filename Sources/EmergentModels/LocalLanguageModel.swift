@@ -39,49 +39,41 @@ public final class LocalLanguageModel: LanguageModel {
     }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
-        let task = Task { [self] in
-            do {
-                let generation = try prepare(request)
-                let prepared = generation.chat
-                let tokenizer = generator.model.tokenizer
-                var parser =
-                    prepared.parsesToolCalls
-                    ? format.toolCalls.makeParser(
-                        toolNames: prepared.toolNames, tools: request.toolChoice == .none ? [] : request.tools,
-                        startsInReasoning: prepared.startsInReasoning)
-                    : ToolCallFormat.contentOnly.makeParser(startsInReasoning: false)
-                var sawCall = false
-                let events = try await generator.generate(.tokens(generation.tokens), options: generation.options)
-                for try await event in events {
-                    switch event {
-                    case .text(let text):
-                        for output in parser.feed(text) {
-                            if case .toolCallStart = output { sawCall = true }
-                            continuation.yield(ModelEvent(output))
-                        }
-                    case .finished(let summary):
-                        for output in parser.finish() {
-                            if case .toolCallStart = output { sawCall = true }
-                            continuation.yield(ModelEvent(output))
-                        }
-                        let reason: FinishReason =
-                            sawCall && summary.finishReason == .endOfGeneration ? .toolCalls : summary.finishReason
-                        continuation.yield(.finished(reason, summary.usage))
-                    case .token(let token):
-                        if let logprob = token.logprob {
-                            continuation.yield(.logprobs([OutputLogprob(logprob, bytes: token.bytes, tokenizer: tokenizer)]))
-                        }
-                    case .prompt, .promptLogprobs: break
+        .producing { [self] continuation in
+            let generation = try prepare(request)
+            let prepared = generation.chat
+            let tokenizer = generator.model.tokenizer
+            var parser =
+                prepared.parsesToolCalls
+                ? format.toolCalls.makeParser(
+                    toolNames: prepared.toolNames, tools: request.toolChoice == .none ? [] : request.tools,
+                    startsInReasoning: prepared.startsInReasoning)
+                : ToolCallFormat.contentOnly.makeParser(startsInReasoning: false)
+            var sawCall = false
+            let events = try await generator.generate(.tokens(generation.tokens), options: generation.options)
+            for try await event in events {
+                switch event {
+                case .text(let text):
+                    for output in parser.feed(text) {
+                        if case .toolCallStart = output { sawCall = true }
+                        continuation.yield(ModelEvent(output))
                     }
+                case .finished(let summary):
+                    for output in parser.finish() {
+                        if case .toolCallStart = output { sawCall = true }
+                        continuation.yield(ModelEvent(output))
+                    }
+                    let reason: FinishReason =
+                        sawCall && summary.finishReason == .endOfGeneration ? .toolCalls : summary.finishReason
+                    continuation.yield(.finished(reason, summary.usage))
+                case .token(let token):
+                    if let logprob = token.logprob {
+                        continuation.yield(.logprobs([OutputLogprob(logprob, bytes: token.bytes, tokenizer: tokenizer)]))
+                    }
+                case .prompt, .promptLogprobs: break
                 }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }
 

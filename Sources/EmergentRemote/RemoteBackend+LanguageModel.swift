@@ -11,17 +11,7 @@ extension RemoteBackend: LanguageModel {
     /// Failures before the first event reaches the consumer are retried as the endpoint allows; a failure after it
     /// ends the stream with a ``RemoteBackendError``. Cancelling the consumer cancels the HTTP request.
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
-        let task = Task {
-            do {
-                try await streamChat(request) { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        .producing { continuation in try await self.streamChat(request) { continuation.yield($0) } }
     }
 
     /// Sends `request` and hands each event to `yield`, retrying only while nothing has been yielded.

@@ -5,17 +5,7 @@ import Logging
 extension UpstreamPool: LanguageModel {
     /// Streams the reply from one upstream, moving on to the next when one fails before its first event.
     public nonisolated func stream(_ request: ChatRequest) -> AsyncThrowingStream<ModelEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ModelEvent.self)
-        let task = Task {
-            do {
-                try await streamChat(request) { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        .producing { continuation in try await self.streamChat(request) { continuation.yield($0) } }
     }
 
     private nonisolated func streamChat(_ request: ChatRequest, yield: (ModelEvent) -> Void) async throws {

@@ -74,29 +74,21 @@ struct ChatCompletionsEndpoint: Sendable {
     static func merge(
         _ pumps: [EventPump<ModelEvent>], firsts: [ModelEvent?]
     ) -> AsyncThrowingStream<(Int, ModelEvent), any Error> {
-        let (merged, continuation) = AsyncThrowingStream.makeStream(of: (Int, ModelEvent).self)
-        let task = Task {
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for (choice, pump) in pumps.enumerated() {
-                        let first = firsts[choice]
-                        group.addTask {
-                            var event = first
-                            while let current = event {
-                                continuation.yield((choice, current))
-                                event = try await pump.next()
-                            }
+        .producing { continuation in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (choice, pump) in pumps.enumerated() {
+                    let first = firsts[choice]
+                    group.addTask {
+                        var event = first
+                        while let current = event {
+                            continuation.yield((choice, current))
+                            event = try await pump.next()
                         }
                     }
-                    try await group.waitForAll()
                 }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+                try await group.waitForAll()
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return merged
     }
 }
 

@@ -168,25 +168,17 @@ struct CompletionsEndpoint: Sendable {
     static func merge(
         _ streams: [AsyncThrowingStream<GenerationEvent, any Error>]
     ) -> AsyncThrowingStream<(Int, GenerationEvent), any Error> {
-        let (merged, continuation) = AsyncThrowingStream.makeStream(of: (Int, GenerationEvent).self)
         let boxes = streams.map { EventPump($0) }
-        let task = Task {
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for (index, pump) in boxes.enumerated() {
-                        group.addTask {
-                            while let event = try await pump.next() { continuation.yield((index, event)) }
-                        }
+        return .producing { continuation in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, pump) in boxes.enumerated() {
+                    group.addTask {
+                        while let event = try await pump.next() { continuation.yield((index, event)) }
                     }
-                    try await group.waitForAll()
                 }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+                try await group.waitForAll()
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return merged
     }
 }
 
