@@ -40,6 +40,10 @@ public final class RemoteBackend: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: TimeAmount(connectTimeout))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Servers close idle keep-alive connections after about 5 s (uvicorn under vLLM, llama-server's httplib);
+        // closing ours sooner means a request never goes out on a connection the server already dropped, which
+        // would fail and cost a retry with backoff.
+        configuration.connectionPool.idleTimeout = .seconds(4)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -89,11 +89,12 @@ struct LiveServerTests {
         var chat = request("Hi")
         chat.responseFormat = .jsonSchema(["type": "bogus"], strict: false)
         // A retry would wait at least half the backoff (60 s): far longer than any slow answer on a busy machine.
+        // Its own client, so the request goes out on a fresh connection (never a pooled one the server has closed).
         let model = RemoteBackend(
             endpoint: RemoteEndpoint(
                 baseURL: try server.baseURL, model: "test-model", requestTimeout: .seconds(300), maxRetries: 3,
-                backoffBase: .seconds(120), maxRetryDelay: .seconds(120)),
-            httpClient: sharedClient)
+                backoffBase: .seconds(120), maxRetryDelay: .seconds(120)))
+        defer { Task { try? await model.shutdown() } }
         let clock = ContinuousClock()
         let start = clock.now
         let reply = await Collected.from(model.stream(chat))
