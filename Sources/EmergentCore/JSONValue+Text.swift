@@ -46,14 +46,15 @@ extension JSONValue {
         return "\(number)"
     }
 
-    /// `text` as a JSON string literal.
-    public static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal; with `asciiOnly`, every non-ASCII character is written as `\uXXXX` (surrogate
+    /// pairs beyond the BMP), as Python's `json.dumps(ensure_ascii=True)` does.
+    public static func quoted(_ text: String, asciiOnly: Bool = false) -> String {
         var output = ""
-        quote(text, into: &output)
+        quote(text, asciiOnly: asciiOnly, into: &output)
         return output
     }
 
-    static func quote(_ text: String, into output: inout String) {
+    static func quote(_ text: String, asciiOnly: Bool = false, into output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -67,6 +68,13 @@ extension JSONValue {
             default:
                 if scalar.value < 0x20 {
                     output += String(format: "\\u%04x", scalar.value)
+                } else if asciiOnly && scalar.value > 0x7E {
+                    if scalar.value > 0xFFFF {
+                        let offset = scalar.value - 0x10000
+                        output += String(format: "\\u%04x\\u%04x", 0xD800 + (offset >> 10), 0xDC00 + (offset & 0x3FF))
+                    } else {
+                        output += String(format: "\\u%04x", scalar.value)
+                    }
                 } else {
                     output.unicodeScalars.append(scalar)
                 }

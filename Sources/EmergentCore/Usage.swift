@@ -22,6 +22,16 @@ public struct Usage: Sendable, Hashable, Codable {
         self.generationSeconds = generationSeconds
     }
 
+    /// Several calls' usage together (seconds add up too).
+    public static func + (lhs: Usage, rhs: Usage) -> Usage {
+        Usage(
+            promptTokens: lhs.promptTokens + rhs.promptTokens,
+            reusedPromptTokens: lhs.reusedPromptTokens + rhs.reusedPromptTokens,
+            completionTokens: lhs.completionTokens + rhs.completionTokens,
+            promptSeconds: lhs.promptSeconds + rhs.promptSeconds,
+            generationSeconds: lhs.generationSeconds + rhs.generationSeconds)
+    }
+
     /// Prompt tokens that were evaluated in this call.
     public var evaluatedPromptTokens: Int { promptTokens - reusedPromptTokens }
     /// Total tokens, prompt and completion.

@@ -176,8 +176,7 @@ public actor BatchEngine {
                 job.continuation.finish()
                 continue
             }
-            let best = chooseSlot(for: job.tokens)
-            let bestReuse = reusablePrefix(slot: best, tokens: job.tokens)
+            let (best, bestReuse) = chooseSlot(for: job.tokens)
             // The last prompt token is always evaluated again: its logits give the first generated token. Prompt
             // log-probabilities need every position's logits, so nothing is reused for them.
             let keep = job.options.promptLogprobs == nil ? min(bestReuse, job.tokens.count - 1) : 0
@@ -194,7 +193,8 @@ public actor BatchEngine {
     /// The free slot for a prompt: the one sharing the longest prefix with it, when that prefix is most of the prompt
     /// or most of the slot's cache; otherwise the least recently used slot, so a short accidental match (a shared
     /// BOS token) never wipes a long cache another request could still use.
-    private func chooseSlot(for tokens: [Token]) -> Int {
+    /// Returns the slot and how many of the prompt's tokens it can keep.
+    private func chooseSlot(for tokens: [Token]) -> (slot: Int, reuse: Int) {
         let free = slots.indices.filter { slots[$0].job == nil }
         var best: (slot: Int, reuse: Int)?
         for index in free {
@@ -202,9 +202,10 @@ public actor BatchEngine {
             if reuse > (best?.reuse ?? 0) { best = (index, reuse) }
         }
         if let best, 2 * best.reuse >= tokens.count || 2 * best.reuse >= slots[best.slot].cached.count {
-            return best.slot
+            return best
         }
-        return free.min { slots[$0].lastUsed < slots[$1].lastUsed } ?? 0
+        let oldest = free.min { slots[$0].lastUsed < slots[$1].lastUsed } ?? 0
+        return (oldest, reusablePrefix(slot: oldest, tokens: tokens))
     }
 
     /// How many leading tokens of `tokens` slot `index` holds and can keep.

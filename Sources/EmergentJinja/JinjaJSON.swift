@@ -78,32 +78,7 @@ public enum JinjaJSON {
     }
 
     static func quote(_ text: String, ensureASCII: Bool) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else if ensureASCII && scalar.value > 0x7E {
-                    if scalar.value > 0xFFFF {
-                        let offset = scalar.value - 0x10000
-                        result += String(format: "\\u%04x\\u%04x", 0xD800 + (offset >> 10), 0xDC00 + (offset & 0x3FF))
-                    } else {
-                        result += String(format: "\\u%04x", scalar.value)
-                    }
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        JSONValue.quoted(text, asciiOnly: ensureASCII)
     }
 
     /// Parses JSON text into template values, keeping object key order.

@@ -36,16 +36,7 @@ struct ChatCompletionParameters {
         request.parallelToolCalls = try fields.bool("parallel_tool_calls") ?? true
         if let format = try fields.object("response_format") { request.responseFormat = try Self.responseFormat(format) }
 
-        var sampling = SamplingParameters()
-        sampling.temperature = try fields.double("temperature", in: 0...2) ?? 1
-        sampling.topP = try fields.double("top_p", in: 0...1) ?? 1
-        sampling.topK = try fields.int("top_k", in: 0...Int.max) ?? 0
-        sampling.minP = try fields.double("min_p", in: 0...1) ?? 0
-        sampling.repeatPenalty = try fields.double("repetition_penalty", in: 0.01...10) ?? 1
-        sampling.presencePenalty = try fields.double("presence_penalty", in: -2...2) ?? 0
-        sampling.frequencyPenalty = try fields.double("frequency_penalty", in: -2...2) ?? 0
-        if let seed = try fields.int("seed", in: Int.min...Int.max) { sampling.seed = UInt32(truncatingIfNeeded: seed) }
-        request.sampling = sampling
+        request.sampling = try fields.sampling()
 
         let maxTokens = try fields.int("max_tokens", in: 1...Int(Int32.max))
         let maxCompletionTokens = try fields.int("max_completion_tokens", in: 1...Int(Int32.max))
@@ -58,13 +49,7 @@ struct ChatCompletionParameters {
         }
         request.logprobs = logprobs ? (top ?? 0) : nil
         choices = try fields.int("n", in: 1...16) ?? 1
-        stream = try fields.bool("stream") ?? false
-        includeUsage = false
-        if var options = try fields.object("stream_options") {
-            includeUsage = try options.bool("include_usage") ?? false
-            _ = options.value("continuous_usage_stats")
-            try options.rejectUnknown()
-        }
+        (stream, includeUsage) = try fields.streaming()
         try fields.rejectUnknown(ignoring: Self.ignoredFields)
         self.request = request
     }

@@ -37,7 +37,7 @@ struct ChatCompletionsEndpoint: Sendable {
                 }
                 assembled.append(chat)
             }
-            let usage = AssembledChat.total(assembled)
+            let usage = assembled.compactMap(\.usage).reduce(Usage(), +)
             await timing.finish(metrics, usage: usage)
             return Reply.json(reply.completion(assembled, usage: usage))
         }
@@ -58,11 +58,7 @@ struct ChatCompletionsEndpoint: Sendable {
                         try await writer.write(Reply.event(chunk))
                     }
                 }
-                let usage = states.compactMap(\.usage).reduce(into: Usage()) { total, usage in
-                    total.promptTokens += usage.promptTokens
-                    total.reusedPromptTokens += usage.reusedPromptTokens
-                    total.completionTokens += usage.completionTokens
-                }
+                let usage = states.compactMap(\.usage).reduce(Usage(), +)
                 await timing.finish(metrics, usage: usage)
                 if includeUsage { try await writer.write(Reply.event(reply.usageChunk(usage))) }
                 try await writer.write(Reply.done)
@@ -157,20 +153,6 @@ struct AssembledChat {
             finish = reason
             self.usage = usage
         }
-    }
-}
-
-extension AssembledChat {
-    /// The usage of all choices together (the prompt counted once per choice, as each is evaluated).
-    static func total(_ chats: [AssembledChat]) -> Usage {
-        var total = Usage()
-        for chat in chats {
-            guard let usage = chat.usage else { continue }
-            total.promptTokens += usage.promptTokens
-            total.reusedPromptTokens += usage.reusedPromptTokens
-            total.completionTokens += usage.completionTokens
-        }
-        return total
     }
 }
 

@@ -97,6 +97,30 @@ struct RequestFields {
         }
     }
 
+    /// The sampling fields both completion endpoints share (OpenAI's plus vLLM's `top_k`, `min_p`,
+    /// `repetition_penalty`). OpenAI's default temperature is 1.
+    mutating func sampling() throws(APIError) -> SamplingParameters {
+        var sampling = SamplingParameters()
+        sampling.temperature = try double("temperature", in: 0...2) ?? 1
+        sampling.topP = try double("top_p", in: 0...1) ?? 1
+        sampling.topK = try int("top_k", in: 0...Int.max) ?? 0
+        sampling.minP = try double("min_p", in: 0...1) ?? 0
+        sampling.repeatPenalty = try double("repetition_penalty", in: 0.01...10) ?? 1
+        sampling.presencePenalty = try double("presence_penalty", in: -2...2) ?? 0
+        sampling.frequencyPenalty = try double("frequency_penalty", in: -2...2) ?? 0
+        if let seed = try int("seed", in: Int.min...Int.max) { sampling.seed = UInt32(truncatingIfNeeded: seed) }
+        return sampling
+    }
+
+    /// `stream` and `stream_options.include_usage`.
+    mutating func streaming() throws(APIError) -> (stream: Bool, includeUsage: Bool) {
+        let stream = try bool("stream") ?? false
+        guard var options = try object("stream_options") else { return (stream, false) }
+        let includeUsage = try options.bool("include_usage") ?? false
+        try options.rejectUnknown(ignoring: ["continuous_usage_stats"])
+        return (stream, includeUsage)
+    }
+
     func missing(_ key: String) -> APIError {
         .invalid(name(key), "'\(name(key))' is required.", code: "missing_required_parameter")
     }

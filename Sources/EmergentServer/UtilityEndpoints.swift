@@ -40,14 +40,10 @@ struct UtilityEndpoints: Sendable {
         let dimensions = try fields.int("dimensions", in: 1...Int.max)
         try fields.rejectUnknown(ignoring: ["user"])
         let tokenizer = service.model.tokenizer
-        let texts: [String]
-        switch try CompletionsEndpoint.Parameters.prompts(input) {
-        case let prompts:
-            texts = prompts.map {
-                switch $0 {
-                case .text(let text): text
-                case .tokens(let ids): tokenizer.detokenize(ids)
-                }
+        let texts = try CompletionsEndpoint.Parameters.prompts(input).map {
+            switch $0 {
+            case .text(let text): text
+            case .tokens(let ids): tokenizer.detokenize(ids)
             }
         }
         guard texts.count <= 2048 else { throw APIError.invalid("input", "At most 2048 inputs per request.") }
