@@ -30,17 +30,7 @@ struct CompletionsEndpoint: Sendable {
             model = try fields.string("model")
             guard let prompt = fields.value("prompt") else { throw fields.missing("prompt") }
             prompts = try Self.prompts(prompt)
-            var sampling = SamplingParameters()
-            sampling.temperature = try fields.double("temperature", in: 0...2) ?? 1
-            sampling.topP = try fields.double("top_p", in: 0...1) ?? 1
-            sampling.topK = try fields.int("top_k", in: 0...Int.max) ?? 0
-            sampling.minP = try fields.double("min_p", in: 0...1) ?? 0
-            sampling.repeatPenalty = try fields.double("repetition_penalty", in: 0.01...10) ?? 1
-            sampling.presencePenalty = try fields.double("presence_penalty", in: -2...2) ?? 0
-            sampling.frequencyPenalty = try fields.double("frequency_penalty", in: -2...2) ?? 0
-            if let seed = try fields.int("seed", in: Int.min...Int.max) {
-                sampling.seed = UInt32(truncatingIfNeeded: seed)
-            }
+            let sampling = try fields.sampling()
             echo = try fields.bool("echo") ?? false
             logprobs = try fields.int("logprobs", in: 0...20)
             let maxTokens = try fields.int("max_tokens", in: 0...Int(Int32.max)) ?? 16
@@ -57,12 +47,7 @@ struct CompletionsEndpoint: Sendable {
             if let suffix = try fields.string("suffix"), !suffix.isEmpty {
                 throw .invalid("suffix", "'suffix' (fill-in-the-middle) is not supported.")
             }
-            stream = try fields.bool("stream") ?? false
-            includeUsage = false
-            if var streamOptions = try fields.object("stream_options") {
-                includeUsage = try streamOptions.bool("include_usage") ?? false
-                try streamOptions.rejectUnknown(ignoring: ["continuous_usage_stats"])
-            }
+            (stream, includeUsage) = try fields.streaming()
             try fields.rejectUnknown(ignoring: ["user", "logit_bias", "metadata", "store"])
         }
 
@@ -193,6 +178,10 @@ struct CompletionChoice {
     var usage = Usage()
     /// Whether the echoed prompt has been streamed.
     var echoed = false
+    /// Generated tokens whose log-probabilities have been streamed.
+    var reportedTokens = 0
+    /// Characters streamed so far: where the next chunk's `text_offset` starts.
+    var streamedCharacters = 0
 
     init(index: Int, prompt: [Token]) {
         self.index = index
@@ -211,15 +200,7 @@ struct CompletionChoice {
         }
     }
 
-    static func total(_ choices: [CompletionChoice]) -> Usage {
-        var total = Usage()
-        for choice in choices {
-            total.promptTokens += choice.usage.promptTokens
-            total.reusedPromptTokens += choice.usage.reusedPromptTokens
-            total.completionTokens += choice.usage.completionTokens
-        }
-        return total
-    }
+    static func total(_ choices: [CompletionChoice]) -> Usage { choices.map(\.usage).reduce(Usage(), +) }
 }
 
 /// The JSON shapes of OpenAI's `text_completion` objects and chunks.
@@ -260,32 +241,31 @@ struct CompletionReply {
         case .prompt, .token: return nil
         case .promptLogprobs:
             guard echo else { return nil }
-            let entries = promptEntries(choice)
-            choice.echoed = true
-            return chunk(index: choice.index, text: entries.map(\.text).joined(), entries: entries)
+            return streamed(text: "", choice: &choice)
         case .text(let delta):
-            var text = delta
-            var entries: [LogprobEntry] = []
-            if echo && !choice.echoed {
-                let prompt = promptEntries(choice)
-                text = prompt.map(\.text).joined() + text
-                entries = prompt
-                choice.echoed = true
-            }
-            if let last = choice.tokens.last { entries += generatedEntries([last]) }
-            return chunk(index: choice.index, text: text, entries: entries)
+            return streamed(text: delta, choice: &choice)
         case .finished(let summary):
-            var chunk = chunk(index: choice.index, text: "", entries: [])
-            if case .object(var object) = chunk, case .array(var list)? = object["choices"],
-                case .object(var first)? = list.first
-            {
-                first["finish_reason"] = .string(summary.finishReason.openAIName)
-                list[0] = .object(first)
-                object["choices"] = .array(list)
-                chunk = .object(object)
-            }
-            return chunk
+            return streamed(text: "", choice: &choice, finish: summary.finishReason)
         }
+    }
+
+    /// A chunk with `text`, preceded by the echoed prompt the first time, carrying the log-probabilities of every
+    /// token not yet reported, with offsets that continue from the previous chunks.
+    private func streamed(text: String, choice: inout CompletionChoice, finish: FinishReason? = nil) -> JSONValue {
+        var text = text
+        var entries: [LogprobEntry] = []
+        if echo && !choice.echoed {
+            let prompt = promptEntries(choice)
+            text = prompt.map(\.text).joined() + text
+            entries = prompt
+            choice.echoed = true
+        }
+        entries += generatedEntries(Array(choice.tokens[choice.reportedTokens...]))
+        choice.reportedTokens = choice.tokens.count
+        let chunk = chunk(
+            index: choice.index, text: text, entries: entries, offset: choice.streamedCharacters, finish: finish)
+        choice.streamedCharacters += text.count
+        return chunk
     }
 
     func usageChunk(_ usage: Usage) -> JSONValue {
@@ -295,14 +275,16 @@ struct CompletionReply {
         ]
     }
 
-    private func chunk(index: Int, text: String, entries: [LogprobEntry]) -> JSONValue {
+    private func chunk(
+        index: Int, text: String, entries: [LogprobEntry], offset: Int, finish: FinishReason?
+    ) -> JSONValue {
         [
             "id": .string(id), "object": "text_completion", "created": .int(created), "model": .string(model),
             "choices": [
                 [
                     "index": .int(index), "text": .string(text),
-                    "logprobs": logprobs == nil ? .null : Self.logprobs(entries, startingAt: 0),
-                    "finish_reason": .null,
+                    "logprobs": logprobs == nil ? .null : Self.logprobs(entries, startingAt: offset),
+                    "finish_reason": finish.map { .string($0.openAIName) } ?? .null,
                 ]
             ],
         ]
