@@ -31,7 +31,8 @@ public final class LocalModelService: Sendable {
     public func embeddings() async throws -> Embedder { try await embedder.get() }
 }
 
-/// Creates an `Embedder` once, when first needed, however many requests ask at the same time.
+/// Creates an `Embedder` once, when first needed, however many requests ask at the same time. A failed creation
+/// is not kept: the next request tries again.
 private actor LazyEmbedder {
     let model: Model
     let threads: Int
@@ -46,7 +47,12 @@ private actor LazyEmbedder {
         if let task { return try await task.value }
         let made = Task { [model, threads] in try await Embedder(model: model, contextLength: 2048, threads: threads) }
         task = made
-        return try await made.value
+        do {
+            return try await made.value
+        } catch {
+            task = nil
+            throw error
+        }
     }
 }
 

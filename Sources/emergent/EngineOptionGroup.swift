@@ -15,8 +15,8 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(name: .long, help: "CPU threads for generation and prompt processing.")
     var threads: Int = SessionOptions.defaultThreads
 
-    @Option(name: .long, help: "Most tokens per decode call during prompt processing.")
-    var batchSize: Int = 2048
+    @Option(name: .long, help: "Most tokens per decode call (default 2048; 512 per step for serve).")
+    var batchSize: Int?
 
     @Option(name: .long, help: "KV cache type: f16, q8_0 or q4_0.")
     var kvCache: KVCacheType = .f16
@@ -37,7 +37,7 @@ struct EngineOptionGroup: ParsableArguments {
 
     var sessionOptions: SessionOptions {
         SessionOptions(
-            contextLength: context, batchSize: batchSize, threads: threads, kvCacheType: kvCache,
+            contextLength: context, batchSize: batchSize ?? 2048, threads: threads, kvCacheType: kvCache,
             flashAttention: flashAttention)
     }
 

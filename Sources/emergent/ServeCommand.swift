@@ -104,8 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         let model = try await engine.loadModel()
         var session = engine.sessionOptions
         // Decode steps mix one token per stream with prompt chunks; 512 keeps a step short while prompts stream in.
-        // (2048 is the shared option's default, meant for single-session prompt processing.)
-        session.batchSize = batchSize ?? (engine.batchSize == 2048 ? 512 : engine.batchSize)
+        session.batchSize = batchSize ?? engine.batchSize ?? 512
         session.microBatchSize = min(session.microBatchSize, session.batchSize)
         return try await LocalModelService(
             name: name, model: model, options: BatchEngineOptions(session: session, slots: parallel, queueLimit: queue))

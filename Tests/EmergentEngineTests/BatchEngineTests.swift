@@ -55,11 +55,7 @@ struct BatchEngineTests {
     func concurrentMatchesSequential() async throws {
         let engine = try await Self.engine()
         let options = GenerationOptions(maxTokens: 24, ignoreEndOfGeneration: true)
-        var alone: [Timeline] = []
-        for prompt in Self.prompts {
-            alone.append(try await Timeline.from(try await engine.submit(.text(prompt), options: options)))
-        }
-        // Different prompts, so earlier caches do not help; submit all four at once.
+        // Submit all four at once, then each alone, and compare.
         let together = try await withThrowingTaskGroup(of: (Int, Timeline).self) { group in
             for (index, prompt) in Self.prompts.enumerated() {
                 let stream = try await engine.submit(.text(prompt + " "), options: options)
@@ -82,7 +78,6 @@ struct BatchEngineTests {
             // on the opening tokens.
             let agree = zip(batched.tokens, aloneSpaced[index].tokens).prefix { $0 == $1 }.count
             #expect(agree >= 4, "prompt \(index): batched and alone diverge after \(agree) tokens")
-            #expect(alone[index].tokens.count == 24)
         }
         let status = await engine.status
         #expect(status.busySlots == 0 && status.queued == 0)

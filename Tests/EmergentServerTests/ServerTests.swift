@@ -88,7 +88,7 @@ struct ServerTests {
     func streamingShape() async throws {
         let live = try await LiveServer.start()
         defer { live.stop() }
-        let body = #"{"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":[{"type":"text","text":"Name a colour."}]}],"max_tokens":6,"stream":true,"stream_options":{"include_usage":true},"logprobs":true,"top_logprobs":2}"#
+        let body = #"{"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":[{"type":"text","text":"Name a colour."}]}],"max_tokens":6,"temperature":0,"stream":true,"stream_options":{"include_usage":true},"logprobs":true,"top_logprobs":2}"#
         let first = try await live.send("/v1/chat/completions", body: body)
         #expect(first.status == 200)
         #expect(first.headers.first(name: "content-type") == "text/event-stream")
@@ -111,6 +111,25 @@ struct ServerTests {
         #expect(cached >= prompt - 1, "cached \(cached) of \(prompt)")
     }
 
+    @Test("streamed completions carry every token's log-probability, with offsets that continue across chunks")
+    func streamedCompletionLogprobs() async throws {
+        let live = try await LiveServer.start()
+        defer { live.stop() }
+        let body = #"{"prompt":"The sky is","max_tokens":8,"ignore_eos":true,"logprobs":2,"echo":true,"temperature":0"#
+        let whole = try live.json(try await live.send("/v1/completions", body: body + "}").body)
+        let streamed = try await live.send("/v1/completions", body: body + #","stream":true}"#)
+        let chunks = try streamed.body.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
+            .compactMap { try live.json(String($0.dropFirst(6)))["choices"]?.arrayValue?.first }
+        let text = chunks.compactMap { $0["text"]?.stringValue }.joined()
+        let tokens = chunks.flatMap { $0["logprobs"]?["tokens"]?.arrayValue ?? [] }
+        let offsets = chunks.flatMap { $0["logprobs"]?["text_offset"]?.arrayValue ?? [] }.compactMap(\.intValue)
+        let wholeChoice = try #require(whole["choices"]?.arrayValue?.first)
+        #expect(text == wholeChoice["text"]?.stringValue)
+        #expect(tokens == wholeChoice["logprobs"]?["tokens"]?.arrayValue)
+        #expect(offsets == wholeChoice["logprobs"]?["text_offset"]?.arrayValue?.compactMap(\.intValue))
+        #expect(offsets == offsets.sorted() && offsets.count == tokens.count)
+    }
+
     @Test("n choices are generated side by side, whole or streamed, each with its own index and finish")
     func severalChoices() async throws {
         let live = try await LiveServer.start(slots: 4)
@@ -123,7 +142,9 @@ struct ServerTests {
         let choices = try #require(reply["choices"]?.arrayValue)
         #expect(choices.compactMap { $0["index"]?.intValue } == [0, 1, 2])
         #expect(choices.allSatisfy { $0["message"]?["content"]?.stringValue != nil })
-        #expect(reply["usage"]?["completion_tokens"]?.intValue == 15)
+        // Sampled choices may end early (end of text), but never past max_tokens.
+        #expect((1...15).contains(reply["usage"]?["completion_tokens"]?.intValue ?? 0))
+        #expect(choices.allSatisfy { ["stop", "length"].contains($0["finish_reason"]?.stringValue ?? "") })
 
         let streamed = try await live.send(
             "/v1/chat/completions",
@@ -201,7 +222,7 @@ struct ServerTests {
     func queueFull() async throws {
         let live = try await LiveServer.start(slots: 1, queue: 0)
         defer { live.stop() }
-        let long = #"{"prompt":"Once upon a time","max_tokens":400,"stream":true}"#
+        let long = #"{"prompt":"Once upon a time","max_tokens":400,"ignore_eos":true,"stream":true}"#
         let running = Task { try await live.send("/v1/completions", body: long) }
         while await live.service.engine.status.busySlots == 0 { try await Task.sleep(for: .milliseconds(20)) }
         let refused = try await live.send("/v1/completions", body: #"{"prompt":"Hi","max_tokens":2}"#)
@@ -219,7 +240,7 @@ struct ServerTests {
         let client = Task {
             var request = HTTPClientRequest(url: live.base + "/v1/completions")
             request.method = .POST
-            request.body = .bytes(ByteBuffer(string: #"{"prompt":"Count: one, two,","max_tokens":900,"stream":true}"#))
+            request.body = .bytes(ByteBuffer(string: #"{"prompt":"Count: one, two,","max_tokens":900,"ignore_eos":true,"stream":true}"#))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             var chunks = 0
             for try await _ in response.body {
