@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "EmergentModels", targets: ["EmergentModels"]),
         .library(name: "EmergentRemote", targets: ["EmergentRemote"]),
         .library(name: "EmergentServer", targets: ["EmergentServer"]),
+        .library(name: "EmergentTools", targets: ["EmergentTools"]),
+        .library(name: "EmergentAgents", targets: ["EmergentAgents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,9 +39,15 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .systemLibrary(name: "CLlama", path: "Sources/CLlama"),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(
             name: "EmergentCore",
             swiftSettings: upcomingFeatures
@@ -98,6 +106,36 @@ let package = Package(
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
+        .target(
+            name: "EmergentTools",
+            dependencies: [
+                "CLibXML2",
+                "EmergentCore",
+                "EmergentModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .target(
+            name: "EmergentAgents",
+            dependencies: [
+                "EmergentCore",
+                "EmergentModels",
+                "EmergentTools",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
         .executableTarget(
             name: "emergent",
             dependencies: [
@@ -107,6 +145,8 @@ let package = Package(
                 "EmergentModels",
                 "EmergentRemote",
                 "EmergentServer",
+                "EmergentTools",
+                "EmergentAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -163,6 +203,39 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentToolsTests",
+            dependencies: [
+                "EmergentTools",
+                "EmergentModels",
+                "EmergentCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentAgentsTests",
+            dependencies: [
+                "EmergentAgents",
+                "EmergentTools",
+                "EmergentModels",
+                "EmergentEngine",
+                "EmergentCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),

@@ -47,7 +47,8 @@ done_() { printf '    %s\n' "$*"; }
 
 # --- 1. Debian packages -------------------------------------------------------------------
 STEP="Debian packages (apt-get install)"
-APT_PACKAGES=(cmake pkg-config build-essential unzip curl)
+APT_PACKAGES=(cmake pkg-config build-essential unzip curl
+    bubblewrap libxml2-dev libsqlite3-dev poppler-utils python3-venv fonts-wqy-microhei)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
