@@ -16,6 +16,11 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     /// For a tool message: the tool's name.
     public var name: String?
 
+    enum CodingKeys: String, CodingKey {
+        case role, content, reasoningContent = "reasoning_content", toolCalls = "tool_calls"
+        case toolCallID = "tool_call_id", name
+    }
+
     public init(
         role: Role, content: String, reasoningContent: String? = nil, toolCalls: [ToolCall] = [],
         toolCallID: String? = nil, name: String? = nil

@@ -11,6 +11,12 @@ public struct Usage: Sendable, Hashable, Codable {
     /// Seconds from the first generated token to the last, sampling and decoding included.
     public var generationSeconds: Double
 
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", reusedPromptTokens = "reused_prompt_tokens"
+        case completionTokens = "completion_tokens", promptSeconds = "prompt_seconds"
+        case generationSeconds = "generation_seconds"
+    }
+
     public init(
         promptTokens: Int = 0, reusedPromptTokens: Int = 0, completionTokens: Int = 0, promptSeconds: Double = 0,
         generationSeconds: Double = 0

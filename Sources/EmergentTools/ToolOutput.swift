@@ -11,6 +11,10 @@ public struct ToolOutput: Sendable, Hashable, Codable {
     /// True when the text describes a failure (the model still sees it, to recover).
     public var isError: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case text, artifacts, citations, isError = "is_error"
+    }
+
     public init(text: String, artifacts: [Artifact] = [], citations: [Citation] = [], isError: Bool = false) {
         self.text = text
         self.artifacts = artifacts
@@ -32,6 +36,10 @@ public struct Artifact: Sendable, Hashable, Codable {
     public var mimeType: String
     /// Size in bytes.
     public var byteCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, path, mimeType = "mime_type", byteCount = "byte_count"
+    }
 
     public init(name: String, path: String, mimeType: String, byteCount: Int) {
         self.name = name

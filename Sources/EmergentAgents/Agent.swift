@@ -1,0 +1,47 @@
+import EmergentCore
+import EmergentModels
+import EmergentTools
+import Foundation
+import Logging
+
+/// An agent: a model, instructions, tools and limits. ``run(_:in:)`` executes one user turn — the model plans,
+/// calls tools over several rounds, reads their observations, and answers — as a stream of ``AgentEvent``s.
+public struct Agent: Sendable {
+    public let configuration: AgentConfiguration
+    public let model: any LanguageModel
+    let logger: Logger
+
+    public init(configuration: AgentConfiguration, model: any LanguageModel, logger: Logger) {
+        self.configuration = configuration
+        self.model = model
+        self.logger = logger
+    }
+
+    /// Runs one turn of `conversation` with the user's `input`. The stream ends after `run.completed` or
+    /// `run.failed`; dropping it cancels the run.
+    public func run(_ input: String, in conversation: Conversation) -> AsyncStream<AgentEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
+        let (configuration, model, logger) = (configuration, model, logger)
+        let task = Task {
+            let loop = AgentRunLoop(
+                configuration: configuration, model: model, conversation: conversation, input: input,
+                emit: { continuation.yield($0) }, logger: logger)
+            await loop.run()
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Runs a turn to the end and returns its trajectory (completed or failed).
+    public func complete(_ input: String, in conversation: Conversation) async -> Trajectory? {
+        var last: Trajectory?
+        for await event in run(input, in: conversation) {
+            switch event {
+            case .runCompleted(let trajectory), .runFailed(let trajectory): last = trajectory
+            default: break
+            }
+        }
+        return last
+    }
+}
