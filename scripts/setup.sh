@@ -29,7 +29,7 @@ WANT_PEERS=0
 for arg in "$@"; do
     case "$arg" in
         --peers) WANT_PEERS=1 ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "setup: unknown option '$arg' (expected --peers)" >&2; exit 2 ;;
     esac
 done
