@@ -67,6 +67,30 @@ struct OpenAPIImportTests {
         #expect(requests[1].path == "/api/notes/42")
     }
 
+    @Test("a JSON document fetched from a URL with a relative server URL calls that same host")
+    func importsFromURL() async throws {
+        let document = #"""
+            {"openapi": "3.1.0", "info": {"title": "Echo", "version": "1"}, "servers": [{"url": "/api"}],
+             "paths": {"/echo/{word}": {"get": {"summary": "Echo a word", "parameters": [
+               {"name": "word", "in": "path", "required": true, "schema": {"type": "string"}},
+               {"name": "times", "in": "query", "schema": {"type": "integer"}}]}}}}
+            """#
+        let server = try await FunctionTestServer.start { request in
+            request.path == "/spec/openapi.json" ? .json(document) : .text("echo")
+        }
+        defer { Task { await server.stop() } }
+        let provider = try await FunctionToolProvider.load(
+            FunctionSettings(openapi: [OpenAPISource(location: server.baseURL + "/spec/openapi.json")]),
+            environment: [:])
+        let tools = try await provider.tools()
+        let tool = try #require(tools.first)
+        #expect(tools.map(\.spec.name) == ["get_echo_word"])
+        #expect(tool.spec.description == "Echo a word")
+        let output = try await tool.call(["word": "hi there", "times": 2], context: try ToolTestSupport.context())
+        #expect(output.text == "echo")
+        #expect(server.requests.last?.uri == "/api/echo/hi%20there?times=2")
+    }
+
     @Test("a document that is not OpenAPI 3 is a configuration error naming the file")
     func rejectsNonOpenAPIDocuments() throws {
         let error = #expect(throws: ToolConfigurationError.self) {
