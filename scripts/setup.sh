@@ -5,7 +5,8 @@
 #   scripts/setup.sh            libllama + the default model (what `make run` needs)
 #   scripts/setup.sh --peers    also what the tests and `emergent bench` compare against: llama.cpp's own
 #                               tools (llama-bench, llama-server, ...), a Python venv with jinja2 (the reference
-#                               renderer for chat templates) and one with the openai SDK and lm-eval
+#                               renderer for chat templates), one with the openai SDK and lm-eval, and one
+#                               with the MCP servers the tool tests attach (mcp-server-time, mcp-server-git)
 #
 # Paths (all git-ignored, under the repo): .deps/src (sources), .deps/llama (libllama install),
 # .deps/peers (peer tools), .deps/downloads (wheels). The model goes to $EMERGENT_HOME/models.
@@ -180,6 +181,21 @@ if [ "$WANT_PEERS" = 1 ]; then
         "$CLIENTS/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/Tests/Compat/requirements.txt"
         touch "$STAMP"
         done_ "venv in ${CLIENTS#$ROOT/}"
+    fi
+fi
+
+# --- 8. MCP venv: real stdio MCP servers (mcp-server-time, mcp-server-git) for the `mcp` tool tests ---------------
+if [ "$WANT_PEERS" = 1 ]; then
+    STEP="create the MCP venv (.deps/mcp-venv from Tests/Compat/mcp-requirements.txt)"
+    MCP_VENV="$DEPS/mcp-venv"
+    STAMP="$MCP_VENV/.requirements-$(sha256sum "$ROOT/Tests/Compat/mcp-requirements.txt" | cut -c1-16)"
+    if [ ! -f "$STAMP" ]; then
+        say "Creating the MCP venv (mcp-server-time, mcp-server-git) — about a minute, 80 MB"
+        rm -rf "$MCP_VENV"
+        python3 -m venv "$MCP_VENV"
+        "$MCP_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/Tests/Compat/mcp-requirements.txt"
+        touch "$STAMP"
+        done_ "venv in ${MCP_VENV#$ROOT/}"
     fi
 fi
 
