@@ -1,0 +1,34 @@
+import EmergentTools
+import Foundation
+import Logging
+
+/// Paths and contexts shared by the tools tests.
+enum TestSupport {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures", isDirectory: true)
+    static let site = fixtures.appendingPathComponent("site", isDirectory: true)
+    static let knowledge = fixtures.appendingPathComponent("knowledge", isDirectory: true)
+
+    static func context(_ conversation: String = "c1", sources: SourceRegistry = SourceRegistry()) -> ToolContext {
+        ToolContext(
+            conversationID: conversation, runID: "r1", workDirectory: FileManager.default.temporaryDirectory,
+            sources: sources)
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emergent-tools-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
+
+/// A search provider that returns fixed hits (for browser tests that do not exercise search).
+struct StaticSearchProvider: SearchProvider {
+    let name = "static"
+    var hits: [SearchHit] = []
+
+    func search(_ query: String, recencyDays: Int?, limit: Int) async throws(BrowserError) -> [SearchHit] {
+        Array(hits.prefix(limit))
+    }
+}
