@@ -73,15 +73,15 @@ struct BrowserFetchTests {
         try await Self.withServer({ _ in .body("internal admin page", contentType: "text/plain") }) { inner in
             try await Self.withServer({ _ in .redirect("\(inner.baseURL)/admin", status: 302) }) { outer in
                 let policy = NetworkPolicy(allowedHosts: ["127.0.0.1:\(outer.port)"])
-                let client = BrowserProvider.makeClient()
-                let fetcher = PageFetcher(client: client, policy: policy, logger: Logger(label: "test"))
-                await #expect {
-                    _ = try await fetcher.fetch(try #require(URL(string: "\(outer.baseURL)/start")))
-                } throws: { error in
-                    guard case BrowserError.addressBlocked(let url, _, let reason) = error else { return false }
-                    return url == "\(inner.baseURL)/admin" && reason == "loopback"
+                try await TestSupport.withBrowserClient { client in
+                    let fetcher = PageFetcher(client: client, policy: policy, logger: Logger(label: "test"))
+                    await #expect {
+                        _ = try await fetcher.fetch(try #require(URL(string: "\(outer.baseURL)/start")))
+                    } throws: { error in
+                        guard case BrowserError.addressBlocked(let url, _, let reason) = error else { return false }
+                        return url == "\(inner.baseURL)/admin" && reason == "loopback"
+                    }
                 }
-                try await client.shutdown()
                 #expect(outer.requests.count == 1)
                 #expect(inner.requests.isEmpty)
             }
@@ -97,17 +97,17 @@ struct BrowserFetchTests {
             default: .redirect("/final", status: 307)
             }
         }) { server in
-            let client = BrowserProvider.makeClient()
-            let fetcher = PageFetcher(
-                client: client, policy: NetworkPolicy(allowedHosts: ["127.0.0.1:\(server.port)"]), maxRedirects: 3,
-                logger: Logger(label: "test"))
-            let resource = try await fetcher.fetch(try #require(URL(string: "\(server.baseURL)/start")))
-            #expect(resource.url.path == "/final")
-            #expect(String(decoding: resource.body, as: UTF8.self) == "arrived")
-            await #expect(throws: BrowserError.tooManyRedirects(url: "\(server.baseURL)/loop", limit: 3)) {
-                _ = try await fetcher.fetch(try #require(URL(string: "\(server.baseURL)/loop")))
+            try await TestSupport.withBrowserClient { client in
+                let fetcher = PageFetcher(
+                    client: client, policy: NetworkPolicy(allowedHosts: ["127.0.0.1:\(server.port)"]), maxRedirects: 3,
+                    logger: Logger(label: "test"))
+                let resource = try await fetcher.fetch(try #require(URL(string: "\(server.baseURL)/start")))
+                #expect(resource.url.path == "/final")
+                #expect(String(decoding: resource.body, as: UTF8.self) == "arrived")
+                await #expect(throws: BrowserError.tooManyRedirects(url: "\(server.baseURL)/loop", limit: 3)) {
+                    _ = try await fetcher.fetch(try #require(URL(string: "\(server.baseURL)/loop")))
+                }
             }
-            try await client.shutdown()
             #expect(server.requests.filter { $0.path == "/loop" }.count == 4)
         }
     }
@@ -176,6 +176,37 @@ struct BrowserFetchTests {
                 #expect(output.isError)
                 #expect(output.text.contains("answered HTTP 404; try another result"))
                 #expect(output.text.contains("there is no source with id 42"))
+            }
+        }
+    }
+
+    @Test("a name is refused when any of its addresses is private, even if another is public")
+    func mixedResolution() async throws {
+        let addresses = [try #require(IPAddress(literal: "8.8.8.8")), try #require(IPAddress(literal: "10.0.0.7"))]
+        let policy = NetworkPolicy(resolver: { _ in addresses })
+        await #expect(throws: BrowserError.addressBlocked(url: "http://mixed.test/", address: "10.0.0.7", reason: "private")) {
+            try await policy.check(try #require(URL(string: "http://mixed.test/")))
+        }
+    }
+
+    @Test("the connection goes to the address that was checked, not to a second DNS lookup")
+    func pinnedConnection() async throws {
+        try await Self.withServer({ request in FixtureServer.fileReply(folder: TestSupport.site, path: request.path) }) {
+            server in
+            // `pinned.test` exists only in this resolver; the system resolver cannot find it, so the request can
+            // only succeed if the client connects to the checked address.
+            let loopback = try #require(IPAddress(literal: "127.0.0.1"))
+            let policy = NetworkPolicy(allowedHosts: ["127.0.0.1:\(server.port)"], resolver: { _ in [loopback] })
+            try await TestSupport.withBrowserClient { client in
+                let fetcher = PageFetcher(client: client, policy: policy, logger: Logger(label: "test"))
+                let url = try #require(URL(string: "http://pinned.test:\(server.port)/world-gdp.html"))
+                let resource = try await fetcher.fetch(url)
+                #expect(resource.mediaType == "text/html")
+                #expect(server.requests.first?.header("Host") == "pinned.test:\(server.port)")
+                let other = NetworkPolicy(resolver: { _ in [loopback] })
+                await #expect(throws: BrowserError.self) {
+                    _ = try await PageFetcher(client: client, policy: other, logger: Logger(label: "test")).fetch(url)
+                }
             }
         }
     }

@@ -18,25 +18,34 @@ import Foundation
 /// `metadata.google.internal`), the URL is refused. IPv4-mapped IPv6 addresses are checked as IPv4.
 ///
 /// Hosts in ``allowedHosts`` (`host` for any port, `host:port` for one port) skip the address check; that is
-/// how a local SearXNG or a test server is reached. The fetcher checks every redirect hop again.
+/// how a local SearXNG or a test server is reached. An entry that is an address (`127.0.0.1:8080`) also admits
+/// names that resolve to it. The fetcher checks every redirect hop again.
 ///
-/// Residual risk: the check resolves the name and AsyncHTTPClient then resolves it again to connect, so a DNS
-/// server that answers differently the second time (DNS rebinding with a very short TTL) could still steer a
-/// request to a private address. Pinning the connection to the checked address would need a custom resolver in
-/// the HTTP client.
-public struct NetworkPolicy: Sendable, Hashable {
+/// ``check(_:)`` returns the address it checked, and ``PageFetcher`` connects to exactly that address (through
+/// AsyncHTTPClient's `dnsOverride`, which keeps the name for TLS SNI and certificate checks), so a DNS server
+/// that answers differently the second time (DNS rebinding) cannot steer the request elsewhere. Names on the
+/// allow list are not pinned: they are resolved again when connecting.
+public struct NetworkPolicy: Sendable {
+    /// Resolves a host name to its addresses.
+    public typealias Resolver = @Sendable (String) async throws(BrowserError) -> [IPAddress]
+
     /// Entries `host` or `host:port`, compared case-insensitively; IPv6 hosts may be written with brackets.
     public var allowedHosts: [String]
+    private let resolver: Resolver?
 
-    public init(allowedHosts: [String] = []) {
+    /// A policy with this allow list; `resolver` replaces `getaddrinfo` (for tests).
+    public init(allowedHosts: [String] = [], resolver: Resolver? = nil) {
         self.allowedHosts = allowedHosts
+        self.resolver = resolver
     }
 
     /// Host names that are metadata endpoints whatever they resolve to.
     static let metadataHosts: Set<String> = ["metadata.google.internal", "metadata", "instance-data"]
 
-    /// Throws ``BrowserError`` unless `url` may be fetched.
-    public func check(_ url: URL) async throws(BrowserError) {
+    /// Throws ``BrowserError`` unless `url` may be fetched. Returns the checked address to connect to when the
+    /// host is a name that was resolved here, nil when it is an address or on the allow list.
+    @discardableResult
+    public func check(_ url: URL) async throws(BrowserError) -> IPAddress? {
         guard let scheme = url.scheme?.lowercased() else { throw .invalidURL(url.absoluteString) }
         guard scheme == "http" || scheme == "https" else {
             throw .schemeNotAllowed(url: url.absoluteString, scheme: scheme)
@@ -44,25 +53,38 @@ public struct NetworkPolicy: Sendable, Hashable {
         guard let rawHost = url.host, !rawHost.isEmpty else { throw .invalidURL(url.absoluteString) }
         let host = Self.normalize(rawHost)
         let port = url.port ?? (scheme == "https" ? 443 : 80)
-        if isAllowed(host: host, port: port) { return }
+        if isAllowed(host: host, port: port) { return nil }
         if Self.metadataHosts.contains(host) || host.hasSuffix(".metadata.google.internal") {
             throw .addressBlocked(url: url.absoluteString, address: host, reason: "cloud-metadata")
         }
-        let addresses = try await Self.resolve(host)
+        let literal = IPAddress(literal: host)
+        let addresses: [IPAddress]
+        if let literal {
+            addresses = [literal]
+        } else if let resolver {
+            addresses = try await resolver(host)
+        } else {
+            addresses = try await Self.resolve(host)
+        }
+        guard let first = addresses.first else { throw .resolutionFailed(host: host, detail: "no addresses") }
         for address in addresses {
-            if let reason = address.blockReason {
+            if let reason = address.blockReason, !isAllowed(host: address.description, port: port) {
                 throw .addressBlocked(url: url.absoluteString, address: address.description, reason: reason)
             }
         }
+        return literal == nil ? first : nil
     }
 
     /// Whether the allow list names this host (any port) or this host and port.
     public func isAllowed(host: String, port: Int) -> Bool {
         let host = Self.normalize(host)
+        let address = IPAddress(literal: host)
         for entry in allowedHosts {
             let entry = entry.trimmingCharacters(in: .whitespaces).lowercased()
             let (entryHost, entryPort) = Self.split(entry)
-            if entryHost == host && (entryPort == nil || entryPort == port) { return true }
+            guard entryPort == nil || entryPort == port else { continue }
+            // Addresses compare by value, so `::1` matches `0:0:0:0:0:0:0:1`.
+            if entryHost == host || (address != nil && IPAddress(literal: entryHost) == address) { return true }
         }
         return false
     }

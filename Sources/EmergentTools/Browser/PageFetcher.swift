@@ -37,15 +37,18 @@ public struct PageFetcher: Sendable {
         var current = url
         var hops = 0
         while true {
-            try await policy.check(current)
+            let pinned = try await policy.check(current)
             var request = HTTPClientRequest(url: current.absoluteString)
             request.method = .GET
             request.headers.add(name: "User-Agent", value: userAgent)
             request.headers.add(
                 name: "Accept", value: "text/html,application/xhtml+xml,text/plain,text/markdown,application/json;q=0.9,*/*;q=0.5")
+            // A name checked by the policy is connected to at the address that was checked.
+            let hopClient = pinned.flatMap { address in current.host.map { Self.pinnedClient(host: $0, address: address) } }
+            defer { if let hopClient { Self.shutDownLater(hopClient) } }
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: .init(timeout))
+                response = try await (hopClient ?? client).execute(request, timeout: .init(timeout))
             } catch {
                 throw .requestFailed(url: current.absoluteString, detail: Self.describe(error))
             }
@@ -87,6 +90,21 @@ public struct PageFetcher: Sendable {
                 url: current, status: status, mediaType: mediaType, charset: charset, body: body,
                 truncated: truncated, declaredLength: declared)
         }
+    }
+
+    /// A client that connects to `address` whenever a URL names `host` (TLS still verifies `host`), with the
+    /// browser's client settings: no automatic redirects and the same timeouts.
+    static func pinnedClient(host: String, address: IPAddress) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        configuration.dnsOverride = [host: address.description]
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Shuts a per-hop client down once its response has been read (or dropped).
+    static func shutDownLater(_ client: HTTPClient) {
+        Task { try? await client.shutdown() }
     }
 
     /// `text/html; charset=UTF-8` → (`text/html`, `UTF-8`).

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import EmergentTools
 import Foundation
 import Logging
@@ -13,6 +14,23 @@ enum TestSupport {
         ToolContext(
             conversationID: conversation, runID: "r1", workDirectory: FileManager.default.temporaryDirectory,
             sources: sources)
+    }
+
+    /// Runs `body` with `client` and shuts the client down afterwards, also when `body` throws.
+    static func withClient<T>(_ client: HTTPClient, _ body: (HTTPClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// ``withClient(_:_:)`` with the browser's own client (no automatic redirects).
+    static func withBrowserClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+        try await withClient(BrowserProvider.makeClient(), body)
     }
 
     static func temporaryFolder() throws -> URL {
