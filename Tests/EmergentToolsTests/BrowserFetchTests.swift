@@ -53,7 +53,8 @@ struct BrowserFetchTests {
 
     @Test("an allowed loopback host:port is fetched and cited")
     func allowedLoopback() async throws {
-        try await Self.withServer({ request in FixtureServer.fileReply(folder: TestSupport.site, path: request.path) }) {
+        try await Self.withServer({ request in FixtureServer.fileReply(folder: TestSupport.site, path: request.path) })
+        {
             server in
             try await Self.withBrowser(allowing: ["127.0.0.1:\(server.port)"]) { browser in
                 let sources = SourceRegistry()
@@ -125,7 +126,8 @@ struct BrowserFetchTests {
 
     @Test("a page larger than the cap is cut at the cap with a clear note")
     func largePage() async throws {
-        try await Self.withServer({ _ in .large(count: 3_000_000, contentType: "text/plain", filler: "lorem ipsum ") }) {
+        try await Self.withServer({ _ in .large(count: 3_000_000, contentType: "text/plain", filler: "lorem ipsum ") })
+        {
             server in
             try await Self.withBrowser(allowing: ["127.0.0.1:\(server.port)"], maxPageBytes: 100_000) { browser in
                 let output = try await browser.open(["\(server.baseURL)/big.txt"], context: TestSupport.context())
@@ -140,13 +142,17 @@ struct BrowserFetchTests {
 
     @Test(
         "non-text types are described, not read",
-        arguments: [("application/pdf", "application/pdf"), ("image/png", "image/png"), ("application/zip", "application/zip")])
+        arguments: [
+            ("application/pdf", "application/pdf"), ("image/png", "image/png"), ("application/zip", "application/zip"),
+        ])
     func unreadableTypes(contentType: String, expected: String) async throws {
         try await Self.withServer({ _ in .bytes([0x25, 0x50, 0x44, 0x46, 0x2d, 0, 1, 2], contentType: contentType) }) {
             server in
             try await Self.withBrowser(allowing: ["127.0.0.1:\(server.port)"]) { browser in
                 let output = try await browser.open(["\(server.baseURL)/file"], context: TestSupport.context())
-                #expect(output.text.contains("This resource is \(expected) (8 bytes), which the browser cannot read as text"))
+                #expect(
+                    output.text.contains(
+                        "This resource is \(expected) (8 bytes), which the browser cannot read as text"))
             }
         }
     }
@@ -172,7 +178,8 @@ struct BrowserFetchTests {
     func errors() async throws {
         try await Self.withServer({ _ in .status(404) }) { server in
             try await Self.withBrowser(allowing: ["127.0.0.1:\(server.port)"]) { browser in
-                let output = try await browser.open(["\(server.baseURL)/missing", "42"], context: TestSupport.context())
+                let output = try await browser.open(
+                    ["\(server.baseURL)/missing", "42"], context: TestSupport.context())
                 #expect(output.isError)
                 #expect(output.text.contains("answered HTTP 404; try another result"))
                 #expect(output.text.contains("there is no source with id 42"))
@@ -184,14 +191,17 @@ struct BrowserFetchTests {
     func mixedResolution() async throws {
         let addresses = [try #require(IPAddress(literal: "8.8.8.8")), try #require(IPAddress(literal: "10.0.0.7"))]
         let policy = NetworkPolicy(resolver: { _ in addresses })
-        await #expect(throws: BrowserError.addressBlocked(url: "http://mixed.test/", address: "10.0.0.7", reason: "private")) {
+        await #expect(
+            throws: BrowserError.addressBlocked(url: "http://mixed.test/", address: "10.0.0.7", reason: "private")
+        ) {
             try await policy.check(try #require(URL(string: "http://mixed.test/")))
         }
     }
 
     @Test("the connection goes to the address that was checked, not to a second DNS lookup")
     func pinnedConnection() async throws {
-        try await Self.withServer({ request in FixtureServer.fileReply(folder: TestSupport.site, path: request.path) }) {
+        try await Self.withServer({ request in FixtureServer.fileReply(folder: TestSupport.site, path: request.path) })
+        {
             server in
             // `pinned.test` exists only in this resolver; the system resolver cannot find it, so the request can
             // only succeed if the client connects to the checked address.

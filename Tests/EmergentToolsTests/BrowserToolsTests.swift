@@ -55,7 +55,9 @@ struct BrowserToolsTests {
         let path = TestSupport.site.appendingPathComponent("sourdough.html").standardizedFileURL
         _ = try await provider.browser.open([URL(fileURLWithPath: path.path).absoluteString], context: context)
         let hit = try await provider.browser.find("bake pot", sourceID: nil, context: context)
-        #expect(hit.citations.first?.quote == "3. Bake at 250 °C in a covered pot for 20 minutes, then 20 minutes uncovered.")
+        #expect(
+            hit.citations.first?.quote
+                == "3. Bake at 250 °C in a covered pot for 20 minutes, then 20 minutes uncovered.")
         let miss = try await provider.browser.find("croissant", sourceID: nil, context: context)
         #expect(miss.citations.isEmpty)
         #expect(miss.text.contains("No passage of"))
@@ -66,14 +68,19 @@ struct BrowserToolsTests {
     func conversationState() async throws {
         let provider = try await Self.provider()
         let context = TestSupport.context("conversation-x")
-        await #expect(throws: ToolError.self) { _ = try await provider.browser.find("GDP", sourceID: nil, context: context) }
-        let url = URL(fileURLWithPath: TestSupport.site.appendingPathComponent("world-gdp.html").standardizedFileURL.path)
+        await #expect(throws: ToolError.self) {
+            _ = try await provider.browser.find("GDP", sourceID: nil, context: context)
+        }
+        let url = URL(
+            fileURLWithPath: TestSupport.site.appendingPathComponent("world-gdp.html").standardizedFileURL.path)
         _ = try await provider.browser.open([url.absoluteString], context: context)
         #expect(await provider.browser.sessions.conversationCount == 1)
         _ = try await provider.browser.find("GDP", sourceID: nil, context: context)
         await provider.endConversation("conversation-x")
         #expect(await provider.browser.sessions.conversationCount == 0)
-        await #expect(throws: ToolError.self) { _ = try await provider.browser.find("GDP", sourceID: nil, context: context) }
+        await #expect(throws: ToolError.self) {
+            _ = try await provider.browser.find("GDP", sourceID: nil, context: context)
+        }
         await provider.shutdown()
     }
 

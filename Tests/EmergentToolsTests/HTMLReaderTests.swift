@@ -46,7 +46,8 @@ struct HTMLReaderTests {
 
     @Test("broken HTML is recovered: unclosed tags, stray end tags, no html or body")
     func brokenHTML() {
-        let document = Self.read("<title>Broken</title><p>First paragraph<p>Second <b>bold</i> text</table><ul><li>one<li>two")
+        let document = Self.read(
+            "<title>Broken</title><p>First paragraph<p>Second <b>bold</i> text</table><ul><li>one<li>two")
         #expect(document.title == "Broken")
         #expect(document.body.contains("First paragraph"))
         #expect(document.body.contains("Second bold text"))
@@ -64,5 +65,13 @@ struct HTMLReaderTests {
         #expect(Self.read("").body.isEmpty)
         #expect(Self.read("   \n  ").body.isEmpty)
         #expect(Self.read("just words, no tags").body == "just words, no tags")
+    }
+
+    @Test("the HTTP charset is honoured, and an unknown one falls back instead of failing")
+    func charsets() {
+        let latin1: [UInt8] = Array("<p>Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me</p>".utf8)
+        #expect(HTMLReader.readBlocking(html: latin1, baseURL: nil, encoding: "ISO-8859-1").body == "Café crème")
+        let utf8 = Array("<p>Café</p>".utf8)
+        #expect(HTMLReader.readBlocking(html: utf8, baseURL: nil, encoding: "x-no-such-charset").body == "Café")
     }
 }

@@ -41,7 +41,8 @@ struct KnowledgeBaseTests {
         let tool = try #require(try await KnowledgeProvider(base: base).tools().first)
         #expect(tool.spec.name == "knowledge_search")
         let sources = SourceRegistry()
-        let output = try await tool.call(["query": "inverter error 567", "limit": 2], context: TestSupport.context(sources: sources))
+        let output = try await tool.call(
+            ["query": "inverter error 567", "limit": 2], context: TestSupport.context(sources: sources))
         let citation = try #require(output.citations.first)
         #expect(citation.title == "solar-panels.md — Inverter")
         #expect(citation.url.hasPrefix("knowledge://solar-panels.md#"))

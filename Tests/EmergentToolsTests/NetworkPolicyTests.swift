@@ -9,7 +9,8 @@ struct NetworkPolicyTests {
         arguments: [
             ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
             ("10.0.0.1", "private"), ("10.255.1.2", "private"), ("172.16.0.1", "private"), ("172.31.255.1", "private"),
-            ("192.168.1.1", "private"), ("fc00::1", "private (unique local)"), ("fd12:3456::1", "private (unique local)"),
+            ("192.168.1.1", "private"), ("fc00::1", "private (unique local)"),
+            ("fd12:3456::1", "private (unique local)"),
             ("169.254.1.1", "link-local"), ("fe80::1", "link-local"), ("169.254.169.254", "cloud-metadata"),
             ("fd00:ec2::254", "cloud-metadata"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
             ("100.64.0.1", "shared (CGNAT)"), ("100.127.255.254", "shared (CGNAT)"), ("224.0.0.1", "multicast"),
@@ -21,7 +22,9 @@ struct NetworkPolicyTests {
         #expect(parsed.blockReason == reason)
     }
 
-    @Test("public addresses pass", arguments: ["8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700::1111"])
+    @Test(
+        "public addresses pass",
+        arguments: ["8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700::1111"])
     func publicAddresses(address: String) throws {
         #expect(try #require(IPAddress(literal: address)).blockReason == nil)
     }
@@ -43,7 +46,9 @@ struct NetworkPolicyTests {
         }
     }
 
-    @Test("non-http schemes are refused", arguments: ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/"])
+    @Test(
+        "non-http schemes are refused",
+        arguments: ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/"])
     func schemes(url: String) async throws {
         await #expect {
             try await NetworkPolicy().check(try #require(URL(string: url)))
@@ -61,6 +66,8 @@ struct NetworkPolicyTests {
         #expect(!policy.isAllowed(host: "127.0.0.1", port: 8081))
         #expect(policy.isAllowed(host: "::1", port: 9000))
         try await policy.check(try #require(URL(string: "http://127.0.0.1:8080/")))
-        await #expect(throws: BrowserError.self) { try await policy.check(try #require(URL(string: "http://127.0.0.1:8081/"))) }
+        await #expect(throws: BrowserError.self) {
+            try await policy.check(try #require(URL(string: "http://127.0.0.1:8081/")))
+        }
     }
 }

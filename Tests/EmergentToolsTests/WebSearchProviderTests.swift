@@ -37,7 +37,9 @@ struct WebSearchProviderTests {
         await server.stop()
     }
 
-    @Test("SearXNG time ranges cover the requested days", arguments: [(1, "day"), (7, "week"), (30, "month"), (200, "year")])
+    @Test(
+        "SearXNG time ranges cover the requested days",
+        arguments: [(1, "day"), (7, "week"), (30, "month"), (200, "year")])
     func timeRanges(days: Int, range: String) {
         #expect(SearXNGProvider.timeRange(days: days) == range)
     }
@@ -49,7 +51,12 @@ struct WebSearchProviderTests {
             let endpoint = try #require(URL(string: "\(server.baseURL)/res/v1/web/search"))
             let provider = BraveSearchProvider(endpoint: endpoint, apiKey: "secret-key", client: client)
             let hits = try await provider.search("world gdp", recencyDays: 7, limit: 4)
-            #expect(hits == [SearchHit(title: "World GDP & growth", url: "https://example.com/gdp", snippet: "The world economy", published: "2 days ago")])
+            #expect(
+                hits == [
+                    SearchHit(
+                        title: "World GDP & growth", url: "https://example.com/gdp", snippet: "The world economy",
+                        published: "2 days ago")
+                ])
             let request = try #require(server.requests.first)
             #expect(request.path == "/res/v1/web/search")
             #expect(request.header("X-Subscription-Token") == "secret-key")
@@ -65,7 +72,9 @@ struct WebSearchProviderTests {
         let server = try await FixtureServer.start { _ in .status(401) }
         try await TestSupport.withClient(HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)) { client in
             let endpoint = try #require(URL(string: "\(server.baseURL)/search"))
-            await #expect(throws: BrowserError.badSearchResponse(provider: "brave", detail: "HTTP 401 (check the API key)")) {
+            await #expect(
+                throws: BrowserError.badSearchResponse(provider: "brave", detail: "HTTP 401 (check the API key)")
+            ) {
                 _ = try await BraveSearchProvider(endpoint: endpoint, apiKey: "bad", client: client)
                     .search("x", recencyDays: nil, limit: 3)
             }
@@ -92,7 +101,8 @@ struct SearchProviderSettingsTests {
     @Test("settings build the named provider, reading the key from the environment")
     func building() async throws {
         try await TestSupport.withClient(HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)) { client in
-            let searx = try await SearchProviderSettings(provider: .searxng, url: "http://localhost:8888").makeProvider(client: client)
+            let searx = try await SearchProviderSettings(provider: .searxng, url: "http://localhost:8888").makeProvider(
+                client: client)
             #expect(searx.name == "searxng")
             let brave = try await SearchProviderSettings(provider: .brave, apiKeyEnvironment: "TEST_KEY")
                 .makeProvider(client: client, environment: ["TEST_KEY": "k"])
@@ -101,7 +111,10 @@ struct SearchProviderSettingsTests {
             let local = try await SearchProviderSettings(provider: .local, folder: "site")
                 .makeProvider(client: client, relativeTo: TestSupport.fixtures)
             #expect(try await local.search("GDP", recencyDays: nil, limit: 1).first?.title == "World GDP 2014–2023")
-            await #expect(throws: BrowserError.configuration("the brave provider needs an API key: set the environment variable MISSING")) {
+            await #expect(
+                throws: BrowserError.configuration(
+                    "the brave provider needs an API key: set the environment variable MISSING")
+            ) {
                 _ = try await SearchProviderSettings(provider: .brave, apiKeyEnvironment: "MISSING")
                     .makeProvider(client: client, environment: [:])
             }

@@ -52,7 +52,8 @@ public struct BraveSearchProvider: SearchProvider {
             guard let url = result["url"]?.stringValue else { return nil }
             return SearchHit(
                 title: Self.stripTags(result["title"]?.stringValue ?? url), url: url,
-                snippet: Self.stripTags(result["description"]?.stringValue ?? ""), published: result["age"]?.stringValue)
+                snippet: Self.stripTags(result["description"]?.stringValue ?? ""), published: result["age"]?.stringValue
+            )
         }
     }
 
@@ -61,7 +62,11 @@ public struct BraveSearchProvider: SearchProvider {
         var output = ""
         var inTag = false
         for character in text {
-            if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" {
+                inTag = false
+            } else if !inTag {
                 output.append(character)
             }
         }

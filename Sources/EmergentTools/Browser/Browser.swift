@@ -134,11 +134,13 @@ public final class Browser: Sendable {
             let total = text.count
             text = String(text.prefix(settings.maxPageCharacters))
             notices.append(
-                "[Showing the first \(settings.maxPageCharacters) of \(total) characters; use browser_find to quote later passages.]")
+                "[Showing the first \(settings.maxPageCharacters) of \(total) characters; use browser_find to quote later passages.]"
+            )
         }
         var header = "【\(source.id)†\(document.title)】 \(finalURL)"
         if finalURL != address { header += " (redirected from \(address))" }
-        let body = ([header] + notices.filter { $0.hasPrefix("Note") } + [text]
+        let body =
+            ([header] + notices.filter { $0.hasPrefix("Note") } + [text]
             + notices.filter { !$0.hasPrefix("Note") }).joined(separator: "\n")
         return PageView(
             page: page, text: body, citation: Citation(id: source.id, title: document.title, url: address))
@@ -160,9 +162,13 @@ public final class Browser: Sendable {
         let passages = PassageFinder.find(trimmed, in: page.document.body, limit: settings.maxFindMatches)
         guard !passages.isEmpty else {
             return ToolOutput(
-                text: "No passage of 【\(page.sourceID)†\(page.title)】 matches \"\(trimmed)\". Try a shorter pattern or other words.")
+                text:
+                    "No passage of 【\(page.sourceID)†\(page.title)】 matches \"\(trimmed)\". Try a shorter pattern or other words."
+            )
         }
-        var lines = ["\(passages.count) passage\(passages.count == 1 ? "" : "s") of 【\(page.sourceID)†\(page.title)】 match \"\(trimmed)\":"]
+        var lines = [
+            "\(passages.count) passage\(passages.count == 1 ? "" : "s") of 【\(page.sourceID)†\(page.title)】 match \"\(trimmed)\":"
+        ]
         var citations: [Citation] = []
         for passage in passages {
             lines.append("")

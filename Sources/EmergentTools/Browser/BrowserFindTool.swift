@@ -15,7 +15,10 @@ public struct BrowserFindTool: Tool {
                 "type": "object",
                 "properties": [
                     "pattern": ["type": "string", "description": "Text to look for (case-insensitive)."],
-                    "id": ["type": "string", "description": "Source id of an opened page (optional; default: the last one)."],
+                    "id": [
+                        "type": "string",
+                        "description": "Source id of an opened page (optional; default: the last one).",
+                    ],
                 ],
                 "required": ["pattern"],
             ])

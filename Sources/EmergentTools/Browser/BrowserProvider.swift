@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
 import Logging
+import NIOCore
 
 /// Offers the browser as three tools, `browser_search`, `browser_open` and `browser_find`, sharing one
 /// ``Browser`` whose per-conversation state (open pages, last results) is dropped by ``endConversation(_:)``.

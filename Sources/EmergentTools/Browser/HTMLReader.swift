@@ -12,7 +12,9 @@ public enum HTMLReader {
     /// Parses `data` on a dedicated dispatch queue so large pages do not block Swift's cooperative threads.
     public static func read(html data: [UInt8], baseURL: URL?, encoding: String? = nil) async -> ReadableDocument {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: readBlocking(html: data, baseURL: baseURL, encoding: encoding)) }
+            queue.async {
+                continuation.resume(returning: readBlocking(html: data, baseURL: baseURL, encoding: encoding))
+            }
         }
     }
 
@@ -23,11 +25,15 @@ public enum HTMLReader {
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         guard !data.isEmpty else { return ReadableDocument(title: "", body: "") }
-        let document: htmlDocPtr? = data.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                htmlReadMemory(pointer, Int32(clamping: buffer.count), baseURL?.absoluteString, encoding, options)
+        func parse(_ encoding: String?) -> htmlDocPtr? {
+            data.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                    htmlReadMemory(pointer, Int32(clamping: buffer.count), baseURL?.absoluteString, encoding, options)
+                }
             }
         }
+        // A charset libxml2 does not know makes it give up; the page's own <meta> or UTF-8 is tried then.
+        let document = parse(encoding) ?? (encoding == nil ? nil : parse(nil))
         guard let document else { return ReadableDocument(title: "", body: "") }
         defer { xmlFreeDoc(document) }
         var renderer = Renderer(baseURL: baseURL)

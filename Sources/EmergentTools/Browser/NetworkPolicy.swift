@@ -91,7 +91,7 @@ public struct NetworkPolicy: Sendable {
 
     /// `host` or `host:port`, with IPv6 in brackets (`[::1]:8080`); bare IPv6 has no port.
     static func split(_ entry: String) -> (String, Int?) {
-        if entry.hasPrefix("[") , let close = entry.firstIndex(of: "]") {
+        if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
             let host = String(entry[entry.index(after: entry.startIndex)..<close])
             let rest = entry[entry.index(after: close)...]
             if rest.hasPrefix(":"), let port = Int(rest.dropFirst()) { return (host, port) }

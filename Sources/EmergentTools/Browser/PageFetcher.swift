@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import NIOHTTP1
 import NIOCore
 import NIOHTTP1
 
@@ -42,9 +41,12 @@ public struct PageFetcher: Sendable {
             request.method = .GET
             request.headers.add(name: "User-Agent", value: userAgent)
             request.headers.add(
-                name: "Accept", value: "text/html,application/xhtml+xml,text/plain,text/markdown,application/json;q=0.9,*/*;q=0.5")
+                name: "Accept",
+                value: "text/html,application/xhtml+xml,text/plain,text/markdown,application/json;q=0.9,*/*;q=0.5")
             // A name checked by the policy is connected to at the address that was checked.
-            let hopClient = pinned.flatMap { address in current.host.map { Self.pinnedClient(host: $0, address: address) } }
+            let hopClient = pinned.flatMap { address in
+                current.host.map { Self.pinnedClient(host: $0, address: address, timeout: timeout) }
+            }
             defer { if let hopClient { Self.shutDownLater(hopClient) } }
             let response: HTTPClientResponse
             do {
@@ -58,7 +60,9 @@ public struct PageFetcher: Sendable {
                     let next = URL(string: location, relativeTo: current)?.absoluteURL
                 else { throw .badRedirect(url: current.absoluteString) }
                 hops += 1
-                guard hops <= maxRedirects else { throw .tooManyRedirects(url: url.absoluteString, limit: maxRedirects) }
+                guard hops <= maxRedirects else {
+                    throw .tooManyRedirects(url: url.absoluteString, limit: maxRedirects)
+                }
                 logger.debug("redirect", metadata: ["from": "\(current)", "to": "\(next)"])
                 current = next
                 continue
@@ -94,10 +98,11 @@ public struct PageFetcher: Sendable {
 
     /// A client that connects to `address` whenever a URL names `host` (TLS still verifies `host`), with the
     /// browser's client settings: no automatic redirects and the same timeouts.
-    static func pinnedClient(host: String, address: IPAddress) -> HTTPClient {
+    static func pinnedClient(host: String, address: IPAddress, timeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        let read = TimeAmount(timeout)
+        configuration.timeout = .init(connect: min(read, .seconds(10)), read: read)
         configuration.dnsOverride = [host: address.description]
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }

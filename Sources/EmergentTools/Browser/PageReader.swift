@@ -9,11 +9,13 @@ public enum PageReader {
         let type = resource.mediaType
         var note: String?
         if resource.truncated {
-            note = "the page is larger than the browser's \(resource.body.count)-byte limit and was cut there; the end of the page is missing"
+            note =
+                "the page is larger than the browser's \(resource.body.count)-byte limit and was cut there; the end of the page is missing"
         }
         guard FetchedResource.isReadable(type) else {
             let size = resource.declaredLength.map { " (\($0) bytes)" } ?? ""
-            let body = "This resource is \(type.isEmpty ? "of an unknown type" : type)\(size), which the browser cannot read as text. Look for an HTML or text version of it, or another source."
+            let body =
+                "This resource is \(type.isEmpty ? "of an unknown type" : type)\(size), which the browser cannot read as text. Look for an HTML or text version of it, or another source."
             return (ReadableDocument(title: resource.url.lastPathComponent, body: body), "not readable: \(type)")
         }
         let looksLikeHTML =

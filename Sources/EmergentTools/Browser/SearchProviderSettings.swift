@@ -63,7 +63,9 @@ public struct SearchProviderSettings: Sendable, Hashable, Codable {
             else { throw .configuration("the brave provider's \"url\" is not a valid URL") }
             let key = apiKeyEnvironment.flatMap { environment[$0] } ?? apiKey ?? ""
             guard !key.isEmpty else {
-                let hint = apiKeyEnvironment.map { "set the environment variable \($0)" } ?? "set \"api_key_env\" or \"api_key\""
+                let hint =
+                    apiKeyEnvironment.map { "set the environment variable \($0)" }
+                    ?? "set \"api_key_env\" or \"api_key\""
                 throw .configuration("the brave provider needs an API key: \(hint)")
             }
             return BraveSearchProvider(endpoint: endpoint, apiKey: key, client: client)

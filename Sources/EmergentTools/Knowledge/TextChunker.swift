@@ -75,7 +75,9 @@ public struct TextChunker: Sendable {
             if !block.isEmpty { blocks.append(block) }
             lines = []
         }
-        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
                 flush()
@@ -129,7 +131,9 @@ public struct TextChunker: Sendable {
     static func tail(of text: String, maxLength: Int) -> String {
         guard text.count > maxLength else { return text }
         let suffix = text.suffix(maxLength)
-        if let sentence = suffix.firstIndex(where: { ".!?".contains($0) }), suffix.index(after: sentence) < suffix.endIndex {
+        if let sentence = suffix.firstIndex(where: { ".!?".contains($0) }),
+            suffix.index(after: sentence) < suffix.endIndex
+        {
             let after = suffix[suffix.index(after: sentence)...].trimmingCharacters(in: .whitespaces)
             if after.count > maxLength / 3 { return after }
         }
