@@ -51,6 +51,10 @@ public actor PythonSandbox {
         self.workDirectory = workDirectory
     }
 
+    deinit {
+        process.kill()
+    }
+
     /// False once the interpreter has exited or been killed.
     public var isAlive: Bool { exitDetail == nil && !stopped }
 

@@ -26,6 +26,7 @@ public actor PythonSandboxPool {
     private var isShutDown = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var lastStartFailure: PythonSandboxError?
+    private var leasing: [String: Task<Lease, any Error>] = [:]
 
     public init(
         environment: PythonEnvironment, configuration: PythonSandboxConfiguration = PythonSandboxConfiguration(),
@@ -61,6 +62,25 @@ public actor PythonSandboxPool {
     /// started now.
     public func lease(conversationID: String, workDirectory: URL) async throws(PythonSandboxError) -> Lease {
         guard !isShutDown else { throw .shutDown }
+        // One lease at a time per conversation: two concurrent first calls must not both adopt a folder.
+        if let inFlight = leasing[conversationID] { return try await Self.result(of: inFlight) }
+        let task = Task { try await self.makeLease(conversationID: conversationID, workDirectory: workDirectory) }
+        leasing[conversationID] = task
+        defer { leasing[conversationID] = nil }
+        return try await Self.result(of: task)
+    }
+
+    private static func result(of task: Task<Lease, any Error>) async throws(PythonSandboxError) -> Lease {
+        do {
+            return try await task.value
+        } catch let error as PythonSandboxError {
+            throw error
+        } catch {
+            throw .spawnFailed(String(describing: error))
+        }
+    }
+
+    private func makeLease(conversationID: String, workDirectory: URL) async throws(PythonSandboxError) -> Lease {
         var lost = false
         if let current = active[conversationID] {
             if await current.isAlive { return Lease(sandbox: current, wasPrestarted: false, replacedLostInterpreter: false) }

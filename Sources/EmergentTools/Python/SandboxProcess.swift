@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,8 @@ final class SandboxProcess: Sendable {
     let pid: pid_t
     let events: AsyncStream<Event>
     private let input: Int32
+    /// Set, under the lock, when the child has been reaped; its pid may then belong to someone else.
+    private let reaped = Mutex(false)
 
     init(arguments: [String], environment: [String: String]) throws(PythonSandboxError) {
         guard let executable = arguments.first else { throw .spawnFailed("no program given") }
@@ -77,8 +80,8 @@ final class SandboxProcess: Sendable {
         events = stream
         let output = stdoutPipe[0]
         let errors = stderrPipe[0]
-        let thread = Thread {
-            Self.readUntilExit(pid: spawned, output: output, errors: errors, continuation: continuation)
+        let thread = Thread { [self] in
+            readUntilExit(output: output, errors: errors, continuation: continuation)
         }
         thread.name = "python-sandbox-\(spawned)"
         thread.start()
@@ -104,18 +107,19 @@ final class SandboxProcess: Sendable {
         }
     }
 
-    /// Kills the process (and with it the sandbox: bubblewrap's children die with their parent).
+    /// Kills the process (and with it the sandbox: bubblewrap's children die with their parent). Does nothing once
+    /// it has been reaped, so a recycled pid is never signalled.
     func kill() {
-        _ = Glibc.kill(pid, SIGKILL)
+        reaped.withLock { reaped in
+            if !reaped { _ = Glibc.kill(pid, SIGKILL) }
+        }
     }
 
     deinit {
         close(input)
     }
 
-    private static func readUntilExit(
-        pid: pid_t, output: Int32, errors: Int32, continuation: AsyncStream<Event>.Continuation
-    ) {
+    private func readUntilExit(output: Int32, errors: Int32, continuation: AsyncStream<Event>.Continuation) {
         var pending: [UInt8] = []
         var standardError: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -147,8 +151,14 @@ final class SandboxProcess: Sendable {
             }
         }
         for fd in open { close(fd) }
+        // Wait for the exit without reaping, then reap under the lock, so `kill` never hits a recycled pid.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        reaped.withLock { reaped in
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            reaped = true
+        }
         continuation.yield(.exited(status: status, standardError: String(decoding: standardError, as: UTF8.self)))
         continuation.finish()
     }

@@ -37,6 +37,19 @@ struct PythonSandboxPoolTests {
         }
     }
 
+    @Test func concurrentFirstCallsOfAConversationShareOneInterpreter() async throws {
+        let configuration = PythonSandboxFixture.configuration(warmPoolSize: 2)
+        try await PythonSandboxFixture.withTool(configuration) { _, pool in
+            try await pool.waitUntilWarm()
+            let context = PythonSandboxFixture.context()
+            async let first = pool.lease(conversationID: context.conversationID, workDirectory: context.workDirectory)
+            async let second = pool.lease(conversationID: context.conversationID, workDirectory: context.workDirectory)
+            let (a, b) = try await (first, second)
+            #expect(a.sandbox === b.sandbox)
+            #expect(await a.sandbox.workDirectory.standardizedFileURL == context.workDirectory.standardizedFileURL)
+        }
+    }
+
     @Test func shutdownStopsEveryInterpreter() async throws {
         let configuration = PythonSandboxFixture.configuration(warmPoolSize: 1)
         let pool = PythonSandboxPool(environment: try PythonEnvironment.locate(), configuration: configuration)
