@@ -9,7 +9,8 @@
 #                               with the MCP servers the tool tests attach (mcp-server-time, mcp-server-git)
 #
 # Paths (all git-ignored, under the repo): .deps/src (sources), .deps/llama (libllama install),
-# .deps/peers (peer tools), .deps/downloads (wheels). The model goes to $EMERGENT_HOME/models.
+# .deps/peers (peer tools), .deps/downloads (wheels), .deps/sandbox-venv (the python tool's environment;
+# $EMERGENT_SANDBOX_VENV puts it elsewhere). The model goes to $EMERGENT_HOME/models.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -135,6 +136,22 @@ if [ ! -f "$MODEL_PATH" ] || [ ! -f "$MODEL_PATH.verified" ] || [ "$MODEL_PATH.v
     fi
 fi
 
+# --- 4b. The python tool's sandbox environment ----------------------------------------------------------
+# Made with Debian's /usr/bin/python3 (not a pyenv or user install), so inside the sandbox it needs nothing from
+# anyone's home folder; the sandbox mounts it read-only at /opt/emergent-python.
+STEP="create the sandbox Python venv (from scripts/sandbox-requirements.txt)"
+SANDBOX_VENV="${EMERGENT_SANDBOX_VENV:-$DEPS/sandbox-venv}"
+SANDBOX_STAMP="$SANDBOX_VENV/.requirements-$(sha256sum "$ROOT/scripts/sandbox-requirements.txt" | cut -c1-16)"
+if [ ! -f "$SANDBOX_STAMP" ]; then
+    say "Creating the sandbox Python venv (numpy, pandas, matplotlib, sympy, pillow, ipykernel) — about 2 minutes"
+    rm -rf "$SANDBOX_VENV"
+    /usr/bin/python3 -m venv "$SANDBOX_VENV"
+    "$SANDBOX_VENV/bin/pip" install --quiet --disable-pip-version-check --only-binary=:all: \
+        -r "$ROOT/scripts/sandbox-requirements.txt"
+    touch "$SANDBOX_STAMP"
+    done_ "venv in ${SANDBOX_VENV#$ROOT/}"
+fi
+
 # --- 5. Peers: llama.cpp's own tools, for benchmarks and reference checks --------------------
 if [ "$WANT_PEERS" = 1 ]; then
     STEP="build llama.cpp peer tools (about 6.5 minutes on 2 cores)"
@@ -200,4 +217,4 @@ if [ "$WANT_PEERS" = 1 ]; then
 fi
 
 trap - ERR
-say "Set-up complete: libllama in ${PREFIX#$ROOT/}, model at $MODEL_PATH"
+say "Set-up complete: libllama in ${PREFIX#$ROOT/}, model at $MODEL_PATH, sandbox venv in ${SANDBOX_VENV#$ROOT/}"

@@ -8,7 +8,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Emergent against reference implementations.",
-        subcommands: [EngineBenchCommand.self, TemplateBenchCommand.self, ServeBenchCommand.self]
+        subcommands: [
+            EngineBenchCommand.self, TemplateBenchCommand.self, ServeBenchCommand.self, SandboxBenchCommand.self,
+        ]
     )
 }
 
