@@ -128,8 +128,10 @@ let package = Package(
             name: "EmergentAgents",
             dependencies: [
                 "EmergentCore",
+                "EmergentEngine",
                 "EmergentModels",
                 "EmergentTools",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

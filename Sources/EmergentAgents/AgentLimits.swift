@@ -9,6 +9,22 @@ public struct AgentLimits: Sendable, Hashable, Codable {
     /// Time one tool call may take before it is abandoned and reported as timed out.
     public var toolTimeoutSeconds: Double
 
+    enum CodingKeys: String, CodingKey {
+        case maxToolRounds = "max_tool_rounds", maxWallSeconds = "max_wall_seconds", maxTokens = "max_tokens"
+        case toolTimeoutSeconds = "tool_timeout_seconds"
+    }
+
+    /// Reads limits from YAML or JSON; a missing field keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = AgentLimits()
+        maxToolRounds = try container.decodeIfPresent(Int.self, forKey: .maxToolRounds) ?? defaults.maxToolRounds
+        maxWallSeconds = try container.decodeIfPresent(Double.self, forKey: .maxWallSeconds) ?? defaults.maxWallSeconds
+        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens) ?? defaults.maxTokens
+        toolTimeoutSeconds =
+            try container.decodeIfPresent(Double.self, forKey: .toolTimeoutSeconds) ?? defaults.toolTimeoutSeconds
+    }
+
     public init(
         maxToolRounds: Int = 10, maxWallSeconds: Double = 300, maxTokens: Int = 8192, toolTimeoutSeconds: Double = 60
     ) {

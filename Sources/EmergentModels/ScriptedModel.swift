@@ -67,11 +67,18 @@ public final class ScriptedModel: LanguageModel {
         }
     }
 
-    private let replies: [Reply]
+    private let respond: @Sendable (Int, ChatRequest) -> Reply?
     private let received = Mutex<[ChatRequest]>([])
 
+    /// Replays `replies` in order, one per call.
     public init(_ replies: [Reply]) {
-        self.replies = replies
+        self.respond = { index, _ in index < replies.count ? replies[index] : nil }
+    }
+
+    /// Asks `respond` for each call's reply, given the call's number (from 0) and the request — so a script can
+    /// read the tool results it was sent, as a model would. Returning `nil` fails the call.
+    public init(respond: @escaping @Sendable (Int, ChatRequest) -> Reply?) {
+        self.respond = respond
     }
 
     /// The requests received so far, in order.
@@ -82,13 +89,11 @@ public final class ScriptedModel: LanguageModel {
             list.append(request)
             return list.count - 1
         }
-        let replies = replies
+        let reply = respond(index, request)
         return .producing { continuation in
-            guard index < replies.count else {
-                throw ScriptedModelError(
-                    message: "the script has \(replies.count) replies but call \(index + 1) was made; add a reply")
+            guard let reply else {
+                throw ScriptedModelError(message: "the script has no reply for call \(index + 1); add one")
             }
-            let reply = replies[index]
             let promptTokens = request.messages.reduce(0) { $0 + $1.content.count / 4 + 4 }
             for event in reply.events {
                 if reply.pause > .zero { try await Task.sleep(for: reply.pause) }

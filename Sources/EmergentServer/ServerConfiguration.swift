@@ -89,7 +89,7 @@ public struct ServerConfiguration: Codable, Sendable {
         do {
             configuration = try YAMLDecoder().decode(ServerConfiguration.self, from: text)
         } catch let error as DecodingError {
-            throw ConfigurationError("'\(path)': \(Self.describe(error))", recovery: "See the README's configuration section.")
+            throw ConfigurationError("'\(path)': \(error.readableDescription)", recovery: "See the README's configuration section.")
         } catch {
             throw ConfigurationError("'\(path)' is not valid YAML: \(error)", recovery: "Fix the YAML syntax at the position given.")
         }
@@ -113,23 +113,6 @@ public struct ServerConfiguration: Codable, Sendable {
                     "'\(path)': models[\(index)] ('\(entry.name)') needs exactly one of 'path' (a local GGUF) or 'upstreams'",
                     recovery: "Set 'path' for a model this process runs, or 'upstreams' for remote servers.")
             }
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing '\(key.stringValue)' at '\(path(context))'"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "'\(path(context))' should be \(type): \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return "'\(path(context))': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
         }
     }
 

@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Emergent against reference implementations.",
         subcommands: [
             EngineBenchCommand.self, TemplateBenchCommand.self, ServeBenchCommand.self, SandboxBenchCommand.self,
+            AgentBenchCommand.self,
         ]
     )
 }

@@ -37,13 +37,12 @@ struct ChatCommand: AsyncParsableCommand {
         try await CommandErrors.reporting {
             let model = try await engine.loadModel()
             let session = try await InferenceSession(model: model, options: engine.sessionOptions)
-            let format = try chatFormat(for: model)
-            let formatName = format is ChatTemplate ? "chat template" : "plain transcript (no chat template)"
+            let chatFormat = try chatFormat(for: model, template: template)
+            let formatName = chatFormat.prompt is ChatTemplate ? "chat template" : "plain transcript (no chat template)"
             Terminal.error(
                 "Model: \(model.metadata.summary) · context \(session.contextLength) tokens · \(formatName). /exit to quit."
             )
-            let toolCalls = (format as? ChatTemplate).map { ToolCallFormat.detect(template: $0.source) } ?? .generic
-            let chat = LocalLanguageModel(session: session, format: ChatFormat(prompt: format, toolCalls: toolCalls))
+            let chat = LocalLanguageModel(session: session, format: chatFormat)
             let start: [ChatMessage] = system.isEmpty ? [] : [.system(system)]
             var conversation = start
             Terminal.output("\n> ")
@@ -93,20 +92,6 @@ struct ChatCommand: AsyncParsableCommand {
             }
             Terminal.output("\n")
         }
-    }
-
-    private func chatFormat(for model: Model) throws -> any ChatPromptFormat {
-        if let template {
-            guard let source = try? String(contentsOfFile: template, encoding: .utf8) else {
-                throw CommandFailure(
-                    message: "Cannot read the template file '\(template)'.", recovery: "Check the path.")
-            }
-            return try ChatTemplate(
-                source: source, name: URL(fileURLWithPath: template).lastPathComponent,
-                bosToken: model.metadata.specialTokens["bos"]?.text ?? "",
-                eosToken: model.metadata.specialTokens["eos"]?.text ?? "")
-        }
-        return try ChatTemplate.of(model) ?? PlainChatFormat()
     }
 }
 

@@ -11,7 +11,7 @@ struct Emergent: AsyncParsableCommand {
             `make setup` installs into $EMERGENT_HOME/models (default ~/.emergent/models).
             """,
         subcommands: [
-            ServeCommand.self, GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self,
+            ServeCommand.self, AskCommand.self, GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self,
             BenchCommand.self,
         ]
     )

@@ -160,6 +160,7 @@ struct AgentLoopTests {
         let trajectory = try #require(run.trajectory)
         #expect(trajectory.status == .failed)
         #expect(trajectory.error?.contains("The model failed") == true)
+        #expect(trajectory.error?.contains("no reply for call 2") == true)
         #expect(trajectory.steps.contains { $0.kind == .tool })
     }
 
