@@ -81,7 +81,11 @@ final class AgentRunLoop {
             }
             usage = usage + step.usage
 
-            let calls = step.calls.map { resolve($0) }
+            var calls = step.calls.map { resolve($0) }
+            for index in calls.indices where index >= limits.maxParallelCalls {
+                calls[index].argumentError = "at most \(limits.maxParallelCalls) tool calls run in one round"
+                calls[index].skipped = true
+            }
             if atRoundLimit {
                 messages.append(.assistant(step.text))
                 return await finish(answer: step.text, limit: .toolRounds, appendMessage: false)
@@ -169,6 +173,8 @@ final class AgentRunLoop {
     private struct ResolvedCall: Sendable {
         var call: ToolCall
         var argumentError: String?
+        /// Over the round's call limit: reported, not run.
+        var skipped = false
     }
 
     private func resolve(_ pending: ModelStep.PendingCall) -> ResolvedCall {
@@ -242,6 +248,10 @@ final class AgentRunLoop {
         guard let tool else {
             return .failure(
                 "There is no tool named \"\(name)\". Available tools: \(available.joined(separator: ", ")).")
+        }
+        if resolved.skipped, let problem = resolved.argumentError {
+            return .failure("The call to \(name) was not run: \(problem). Make it again in your next reply if it is "
+                + "still needed.")
         }
         if let problem = resolved.argumentError {
             return .failure("The call to \(name) was not run: \(problem). Send the arguments as one JSON object.")

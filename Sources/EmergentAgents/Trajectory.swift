@@ -48,12 +48,31 @@ public struct Trajectory: Sendable, Hashable, Codable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Self.dateStyle))
+            try container.encode(Self.timestamp(date))
         }
         return try encoder.encode(self)
     }
 
-    private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    /// `2026-11-29T13:22:33.012Z`, from whole milliseconds (formatting fractions from a `Double` would truncate
+    /// .012 to .011 and drift on every round trip).
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601)
+        return String(whole.dropLast()) + String(format: ".%03dZ", Int(fraction))
+    }
+
+    /// Reads ``timestamp(_:)``'s form (and plain ISO 8601 without fractions).
+    static func date(timestamp text: String) -> Date? {
+        guard text.hasSuffix("Z") else { return nil }
+        let body = text.dropLast()
+        let parts = body.split(separator: ".", maxSplits: 1)
+        guard let whole = try? Date(String(parts[0]) + "Z", strategy: .iso8601) else { return nil }
+        guard parts.count == 2 else { return whole }
+        let digits = String(parts[1].prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)
+        guard let milliseconds = Int(digits) else { return nil }
+        return Date(timeIntervalSince1970: whole.timeIntervalSince1970 + Double(milliseconds) / 1000)
+    }
 
     /// Now, to the millisecond (what the JSON form keeps).
     static func now() -> Date {
@@ -65,7 +84,11 @@ public struct Trajectory: Sendable, Hashable, Codable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            return try Date(text, strategy: dateStyle)
+            guard let date = Self.date(timestamp: text) else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 time, got '\(text)'"))
+            }
+            return date
         }
         return try decoder.decode(Trajectory.self, from: data)
     }

@@ -12,12 +12,12 @@ import EmergentCore
 ///     User: {message}
 ///     Assistant:
 ///
-/// Tools, when offered, are listed after the system text as one JSON schema per line. Generation stops at the
-/// next `User:` line.
+/// Tools, when offered, are listed after the system text as one JSON schema per line. Generation stops where the
+/// transcript would start another turn: a `User:`, `Assistant:` or `Tool (` line.
 public struct PlainChatFormat: ChatPromptFormat {
     public init() {}
 
-    public var stopSequences: [String] { ["\nUser:", "\nuser:", "\nUSER:"] }
+    public var stopSequences: [String] { ["\nUser:", "\nuser:", "\nUSER:", "\nAssistant:", "\nTool ("] }
 
     public func prompt(for messages: [ChatMessage], tools: [ToolSpec], addGenerationPrompt: Bool) throws -> String {
         var prompt = ""

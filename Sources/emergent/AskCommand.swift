@@ -47,6 +47,11 @@ struct AskCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Folder for the conversation's files (default: $EMERGENT_HOME/sandboxes).")
     var workdir: String?
 
+    @Option(
+        name: .long,
+        help: "Make the first N model calls call a tool (tool_choice required; a grammar enforces it on the embedded engine). For checking a tool set with a small model.")
+    var requireTools: Int = 0
+
     @Flag(name: .long, help: "Print the run's trajectory as JSON instead of drawing its steps.")
     var json = false
 
@@ -58,8 +63,10 @@ struct AskCommand: AsyncParsableCommand {
             let definition = try agent.map { try AgentDefinition.load(from: $0) } ?? .allTools
             let baseDirectory = agent.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
                 ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let logger = Logger(label: "emergent.ask") { StreamLogHandler.standardError(label: $0) }
-            let model = try await languageModel()
+            var logger = Logger(label: "emergent.ask") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = engine.verbose ? .debug : .warning
+            let base = try await languageModel()
+            let model: any LanguageModel = requireTools > 0 ? ForcedToolRounds(base, rounds: requireTools) : base
             let toolkit = try await AgentToolkit.build(
                 definition, baseDirectory: baseDirectory, paths: paths, logger: logger)
             let configuration = AgentConfiguration(definition: definition, tools: toolkit.tools)

@@ -56,7 +56,8 @@ struct AgentLoopTests {
         #expect(trajectory.steps.map(\.kind) == [.model, .tool, .model, .tool, .model])
         let encoded = try trajectory.jsonData()
         let decoded = try Trajectory.decode(encoded)
-        #expect(try decoded.jsonData() == encoded)
+        let reencoded = try decoded.jsonData()
+        #expect(reencoded == encoded, "\(String(decoding: reencoded, as: UTF8.self))\n---\n\(String(decoding: encoded, as: UTF8.self))")
         #expect(decoded.steps.count == trajectory.steps.count)
         #expect(decoded.messages.map(\.content) == trajectory.messages.map(\.content))
     }
@@ -74,6 +75,16 @@ struct AgentLoopTests {
         #expect(run.outputs.count == 3)
         #expect(run.outputs.allSatisfy { !$0.isError })
         #expect(elapsed < .milliseconds(2500), "three 1 s calls took \(elapsed); they ran one after another")
+    }
+
+    @Test("calls beyond the per-round limit are reported, not run")
+    func parallelCap() async throws {
+        let calls = (0..<5).map { (name: "add", arguments: #"{"a": \#($0), "b": 0}"#) }
+        let (agent, _) = agent([.toolCalls(calls), .text("Done.")], limits: AgentLimits(maxParallelCalls: 3))
+        let run = await RunRecord.of(agent, "Add many.", in: Conversation(root: temporaryFolder()))
+        let outputs = try #require(run.trajectory).steps.compactMap(\.output)
+        #expect(outputs.map(\.isError) == [false, false, false, true, true])
+        #expect(outputs.last?.text.contains("at most 3 tool calls run in one round") == true)
     }
 
     @Test("the tool-round cap ends the run with an answer that names the limit and what was done")

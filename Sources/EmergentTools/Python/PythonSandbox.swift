@@ -5,7 +5,7 @@ import Synchronization
 /// One long-lived Python interpreter inside a bubblewrap sandbox: no network, a read-only system, a private
 /// `/tmp`, the work folder at `/mnt/data` as the only writable place, and resource limits.
 ///
-/// Calls are one at a time; a call that runs past its time limit kills the whole sandbox, after which
+/// Calls run one at a time, in arrival order (parallel calls of one conversation queue); a call that runs past its time limit kills the whole sandbox, after which
 /// ``isAlive`` is false and the owner starts a new one.
 public actor PythonSandbox {
     /// The host folder mounted at `/mnt/data`.
@@ -18,6 +18,8 @@ public actor PythonSandbox {
     private var nextWaiterID = 0
     private var timer: Task<Void, Never>?
     private var busy = false
+    /// Calls waiting for the one running now, first come first served.
+    private var waitingCalls: [CheckedContinuation<Void, Never>] = []
 
     private static let userCounter = Mutex<UInt32>(0)
 
@@ -59,7 +61,7 @@ public actor PythonSandbox {
     public var isAlive: Bool { exitDetail == nil && !stopped }
 
     /// Runs one cell. Throws ``PythonSandboxError/timedOut(_:)`` (the sandbox is dead afterwards),
-    /// ``PythonSandboxError/interpreterDied(detail:)`` or ``PythonSandboxError/busy``.
+    /// or ``PythonSandboxError/interpreterDied(detail:)``. A call made while another runs waits for its turn.
     public func execute(_ code: String, timeout: Duration) async throws(PythonSandboxError) -> PythonExecution {
         let reply = try await request(["type": .string("execute"), "code": .string(code)], timeout: timeout)
         guard reply["type"]?.stringValue == "result" else {
@@ -89,10 +91,15 @@ public actor PythonSandbox {
     }
 
     private func request(_ message: JSONObject, timeout: Duration) async throws(PythonSandboxError) -> JSONValue {
-        guard !busy else { throw .busy }
-        guard isAlive else { throw .interpreterDied(detail: exitDetail ?? "it was stopped") }
+        while busy {
+            await withCheckedContinuation { waitingCalls.append($0) }
+        }
         busy = true
-        defer { busy = false }
+        defer {
+            busy = false
+            if !waitingCalls.isEmpty { waitingCalls.removeFirst().resume() }
+        }
+        guard isAlive else { throw .interpreterDied(detail: exitDetail ?? "it was stopped") }
         try process.write(Array((JSONValue.object(message).compactJSON + "\n").utf8))
         return try await nextMessage(timeout: timeout)
     }

@@ -14,8 +14,6 @@ public enum PythonSandboxError: Error, Sendable, Hashable, CustomStringConvertib
     case timedOut(Duration)
     /// The interpreter sent something that is not the protocol.
     case protocolViolation(String)
-    /// Another call for the same conversation is still running.
-    case busy
     /// The pool was shut down.
     case shutDown
 
@@ -42,8 +40,6 @@ public enum PythonSandboxError: Error, Sendable, Hashable, CustomStringConvertib
                 + "Make the work smaller or faster (sample the data, vectorise loops)."
         case .protocolViolation(let detail):
             "The interpreter sent an unreadable reply (\(detail)); it was restarted."
-        case .busy:
-            "Another python call of this conversation is still running; wait for it and call again."
         case .shutDown:
             "The Python sandbox has been shut down."
         }

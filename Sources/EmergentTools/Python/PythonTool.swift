@@ -47,8 +47,6 @@ public struct PythonTool: Tool {
         let execution: PythonExecution
         do {
             execution = try await lease.sandbox.execute(code, timeout: timeout)
-        } catch .busy {
-            throw ToolError(PythonSandboxError.busy.description)
         } catch {
             await lease.sandbox.terminate()
             return .failure(notice + error.description)

@@ -15,6 +15,20 @@ struct PythonToolTests {
         }
     }
 
+    @Test("parallel calls of one conversation queue and run one after another, in order")
+    func parallelCallsQueue() async throws {
+        try await PythonSandboxFixture.withTool { tool, _ in
+            let context = PythonSandboxFixture.context()
+            _ = try await tool.run("import time\nlog = []", in: context)
+            async let first = tool.run("time.sleep(0.3)\nlog.append('first')", in: context)
+            try await Task.sleep(for: .milliseconds(50))
+            async let second = tool.run("log.append('second')\nlog", in: context)
+            let (a, b) = try await (first, second)
+            #expect(!a.isError, "\(a.text)")
+            #expect(b.text == "['first', 'second']\n")
+        }
+    }
+
     @Test func valueOfTheLastExpressionIsEchoed() async throws {
         try await PythonSandboxFixture.withTool { tool, _ in
             let context = PythonSandboxFixture.context()
