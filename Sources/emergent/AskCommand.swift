@@ -65,7 +65,7 @@ struct AskCommand: AsyncParsableCommand {
                 ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             var logger = Logger(label: "emergent.ask") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = engine.verbose ? .debug : .warning
-            let base = try await languageModel()
+            let base = try await languageModel(named: definition.model, relativeTo: baseDirectory)
             let model: any LanguageModel = requireTools > 0 ? ForcedToolRounds(base, rounds: requireTools) : base
             let toolkit = try await AgentToolkit.build(
                 definition, baseDirectory: baseDirectory, paths: paths, logger: logger)
@@ -95,15 +95,23 @@ struct AskCommand: AsyncParsableCommand {
     }
 
     /// The embedded model (with a progress bar) or the remote server's.
-    private func languageModel() async throws -> any LanguageModel {
+    /// `--model` wins over the agent file's `model` (a GGUF path, or the server's model name with --base-url);
+    /// `default` or nothing means the installed default model.
+    private func languageModel(named agentModel: String?, relativeTo folder: URL) async throws -> any LanguageModel {
+        let fromAgent = agentModel == "default" ? nil : agentModel
         if let baseURL {
-            guard let name = engine.model else {
+            guard let name = engine.model ?? fromAgent else {
                 throw CommandFailure(
                     message: "--base-url needs --model to name the server's model.",
                     recovery: "List the server's models with: curl \(baseURL)/models")
             }
             let key = apiKey ?? ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
             return RemoteBackend(endpoint: RemoteEndpoint(baseURL: baseURL, apiKey: key, model: name))
+        }
+        var engine = engine
+        if engine.model == nil, let fromAgent {
+            let expanded = (fromAgent as NSString).expandingTildeInPath
+            engine.model = expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).path
         }
         let model = try await engine.loadModel(showProgress: !json)
         var options = engine.sessionOptions

@@ -175,3 +175,48 @@ enum TestPaths {
         return home.appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf").path
     }
 }
+
+@Suite("emergent ask", .enabled(if: EmergentBinary.path != nil, "the emergent binary is not built"), .serialized)
+struct AskCommandTests {
+    static func agentFile(_ yaml: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("emergent-agent-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test("ask --json runs a turn on the default model and prints its trajectory")
+    func askJSON() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("emergent-ask-\(UUID().uuidString)")
+        let agent = try Self.agentFile("""
+            name: calculator
+            tools: [python]
+            sampling: { max_tokens: 24 }
+            limits: { max_tool_rounds: 1 }
+            """)
+        let result = try EmergentBinary.run([
+            "ask", "What is 6 times 7?", "--agent", agent, "--json", "--workdir", home.path, "--require-tools", "1",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["agent"] as? String == "calculator")
+        #expect(object["status"] as? String == "completed")
+        let steps = try #require(object["steps"] as? [[String: Any]])
+        #expect(steps.first?["kind"] as? String == "model")
+        #expect(steps.contains { $0["tool"] as? String == "python" }, "the first call was required to call a tool")
+        #expect((object["usage"] as? [String: Any])?["prompt_tokens"] as? Int ?? 0 > 0)
+    }
+
+    @Test(
+        "a bad agent file exits 1 naming the problem",
+        arguments: [
+            ("name: x\ntools: [python, teleport]", "unknown tool 'teleport'"),
+            ("tools: [python]", "missing 'name'"),
+            ("name: x\nlimits: { max_tool_rounds: lots }", "'limits.max_tool_rounds' should be Int"),
+        ])
+    func badAgentFile(yaml: String, expected: String) throws {
+        let result = try EmergentBinary.run(["ask", "hi", "--agent", try Self.agentFile(yaml)])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.contains("hint:"))
+    }
+}
