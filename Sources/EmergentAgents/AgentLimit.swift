@@ -7,7 +7,7 @@ public enum AgentLimit: String, Sendable, Hashable, Codable {
     /// The limit in the user's words, with its value.
     public func describe(_ limits: AgentLimits) -> String {
         switch self {
-        case .toolRounds: "its limit of \(limits.maxToolRounds) tool rounds"
+        case .toolRounds: "its limit of \(limits.maxToolRounds) tool round\(limits.maxToolRounds == 1 ? "" : "s")"
         case .wallTime: "its time limit of \(Self.seconds(limits.maxWallSeconds))"
         case .tokens: "its limit of \(limits.maxTokens) generated tokens"
         }

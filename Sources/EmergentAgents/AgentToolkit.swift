@@ -67,8 +67,12 @@ public struct AgentToolkit: Sendable {
         switch kind {
         case .python:
             let settings = try AgentToolSettings.decode(AgentToolSettings.Python.self, from: value, kind: "python")
+            var configuration = settings.configuration
+            // Pre-started sandboxes hand their folder to a conversation by renaming it, which needs the same file
+            // system as the conversations' folders ($EMERGENT_HOME/sandboxes by default).
+            configuration.stagingDirectory = paths.home.appendingPathComponent("sandboxes/.staging", isDirectory: true)
             return [try await PythonToolProvider(
-                configuration: settings.configuration, virtualEnvironment: settings.venv.map { path($0) })]
+                configuration: configuration, virtualEnvironment: settings.venv.map { path($0) })]
         case .browser:
             let settings = try AgentToolSettings.decode(AgentToolSettings.Browser.self, from: value, kind: "browser")
             let browserSettings = settings.settings

@@ -190,7 +190,7 @@ struct AskCommandTests {
         let agent = try Self.agentFile("""
             name: calculator
             tools: [python]
-            sampling: { max_tokens: 24 }
+            sampling: { max_tokens: 96 }
             limits: { max_tool_rounds: 1 }
             """)
         let result = try EmergentBinary.run([

@@ -191,11 +191,15 @@ def _emergent_main():
             skip = 0
             while skip < len(frames) and not frames[skip].filename.startswith("<cell-"):
                 skip += 1
-            tb = error.__traceback__
-            for _ in range(skip):
-                if tb is not None and tb.tb_next is not None:
-                    tb = tb.tb_next
-            writer.write("".join(traceback.format_exception(type(error), error, tb)))
+            if skip >= len(frames):
+                # Raised before any line of the cell ran (a SyntaxError from parsing): the error alone says it.
+                writer.write("".join(traceback.format_exception_only(type(error), error)))
+            else:
+                tb = error.__traceback__
+                for _ in range(skip):
+                    if tb is not None and tb.tb_next is not None:
+                        tb = tb.tb_next
+                writer.write("".join(traceback.format_exception(type(error), error, tb)))
         try:
             figures = save_figures()
         except BaseException as error:

@@ -29,6 +29,18 @@ struct PythonToolTests {
         }
     }
 
+    @Test("a syntax error is reported without the driver's or the parser's frames")
+    func syntaxError() async throws {
+        try await PythonSandboxFixture.withTool { tool, _ in
+            let output = try await tool.run("6 times 7", in: PythonSandboxFixture.context())
+            #expect(output.isError)
+            #expect(output.text.contains("SyntaxError: invalid syntax"))
+            #expect(output.text.contains("6 times 7"))
+            #expect(!output.text.contains("ast.py"))
+            #expect(!output.text.contains("Traceback"))
+        }
+    }
+
     @Test func valueOfTheLastExpressionIsEchoed() async throws {
         try await PythonSandboxFixture.withTool { tool, _ in
             let context = PythonSandboxFixture.context()
