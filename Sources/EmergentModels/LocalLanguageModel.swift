@@ -9,6 +9,7 @@ import Foundation
 public final class LocalLanguageModel: LanguageModel {
     public let generator: any TokenGenerator
     public let format: ChatFormat
+    private let continuations = PromptContinuations()
 
     public init(generator: any TokenGenerator, format: ChatFormat) {
         self.generator = generator
@@ -31,7 +32,11 @@ public final class LocalLanguageModel: LanguageModel {
         // Templates usually write BOS themselves; add it only when the prompt does not start with it.
         let bos = model.metadata.specialTokens["bos"]?.text ?? ""
         let addSpecial = bos.isEmpty || !prepared.prompt.hasPrefix(bos)
-        let tokens = model.tokenizer.tokenize(prepared.prompt, addSpecial: addSpecial, parseSpecial: true)
+        // A prompt that continues an earlier prompt and reply keeps their exact tokens (see PromptContinuations);
+        // a leading BOS must then come from the recorded tokens as well.
+        let tokens = continuations.tokens(for: prepared.prompt, tokenizer: model.tokenizer)
+            .flatMap { continued in !addSpecial || continued.first == model.tokenizer.bos ? continued : nil }
+            ?? model.tokenizer.tokenize(prepared.prompt, addSpecial: addSpecial, parseSpecial: true)
         let options = GenerationOptions(
             maxTokens: request.maxTokens, stop: prepared.stop, sampling: request.sampling, grammar: prepared.grammar,
             logprobs: request.logprobs)
@@ -50,6 +55,7 @@ public final class LocalLanguageModel: LanguageModel {
                     startsInReasoning: prepared.startsInReasoning)
                 : ToolCallFormat.contentOnly.makeParser(startsInReasoning: false)
             var sawCall = false
+            var generated: [GeneratedToken] = []
             let events = try await generator.generate(.tokens(generation.tokens), options: generation.options)
             for try await event in events {
                 switch event {
@@ -63,10 +69,13 @@ public final class LocalLanguageModel: LanguageModel {
                         if case .toolCallStart = output { sawCall = true }
                         continuation.yield(ModelEvent(output))
                     }
+                    continuations.record(
+                        prompt: prepared.prompt, tokens: generation.tokens, generated: generated, tokenizer: tokenizer)
                     let reason: FinishReason =
                         sawCall && summary.finishReason == .endOfGeneration ? .toolCalls : summary.finishReason
                     continuation.yield(.finished(reason, summary.usage))
                 case .token(let token):
+                    generated.append(token)
                     if let logprob = token.logprob {
                         continuation.yield(.logprobs([OutputLogprob(logprob, bytes: token.bytes, tokenizer: tokenizer)]))
                     }
