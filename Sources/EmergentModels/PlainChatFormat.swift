@@ -12,7 +12,9 @@ import EmergentCore
 ///     User: {message}
 ///     Assistant:
 ///
-/// Tools, when offered, are listed after the system text as one JSON schema per line. Generation stops where the
+/// Tools, when offered, are listed after the system text as one JSON schema per line, followed by how to call them:
+/// a reply that is only `{"tool_calls": [{"name": …, "arguments": {…}}]}` (the generic tool-call format); earlier
+/// calls are written back in that same shape. Generation stops where the
 /// transcript would start another turn: a `User:`, `Assistant:` or `Tool (` line.
 public struct PlainChatFormat: ChatPromptFormat {
     public init() {}
@@ -29,7 +31,7 @@ public struct PlainChatFormat: ChatPromptFormat {
                 let parameters = tool.parameters.compactJSON
                 prompt += "- \(tool.name): \(tool.description) Parameters: \(parameters)\n"
             }
-            prompt += "\n"
+            prompt += "To call tools, reply with only {\"tool_calls\": [{\"name\": \"…\", \"arguments\": {…}}]}.\n\n"
         }
         for message in messages {
             switch message.role {
@@ -39,8 +41,12 @@ public struct PlainChatFormat: ChatPromptFormat {
                 prompt += "User: \(message.content)\n"
             case .assistant:
                 var text = message.content
-                for call in message.toolCalls {
-                    text += (text.isEmpty ? "" : " ") + "[call \(call.name) \(call.arguments.compactJSON)]"
+                if !message.toolCalls.isEmpty {
+                    // The same shape the generic tool-call format asks the model to write.
+                    let calls = message.toolCalls.map {
+                        "{\"name\": \(JSONValue.quoted($0.name)), \"arguments\": \($0.arguments.compactJSON)}"
+                    }
+                    text += (text.isEmpty ? "" : " ") + "{\"tool_calls\": [" + calls.joined(separator: ", ") + "]}"
                 }
                 prompt += "Assistant: \(text)\n"
             case .tool:

@@ -31,9 +31,10 @@ struct ChatFormatTests {
 
                 Available tools:
                 - get_weather: Weather for a city. Parameters: {"type":"object"}
+                To call tools, reply with only {"tool_calls": [{"name": "…", "arguments": {…}}]}.
 
                 User: Weather in Paris?
-                Assistant: [call get_weather {"city":"Paris"}]
+                Assistant: {"tool_calls": [{"name": "get_weather", "arguments": {"city":"Paris"}}]}
                 Tool (get_weather): {"temp": 18}
                 Assistant: 18°C.
                 User: Thanks!
