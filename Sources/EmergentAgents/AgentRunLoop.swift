@@ -73,7 +73,8 @@ final class AgentRunLoop {
             let step: ModelStep
             do {
                 guard let result = try await callModel(round: round) else {
-                    return await finish(answer: "", limit: Task.isCancelled ? nil : .wallTime)
+                    if Task.isCancelled { return await fail("The run was cancelled before it finished.") }
+                    return await finish(answer: "", limit: .wallTime)
                 }
                 step = result
             } catch {

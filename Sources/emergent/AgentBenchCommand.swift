@@ -143,7 +143,7 @@ struct AgentBenchCommand: AsyncParsableCommand {
         let toolkit = try await AgentToolkit.build(definition, baseDirectory: baseDirectory, paths: paths, logger: logger)
         var configuration = AgentConfiguration(definition: definition, tools: toolkit.tools)
         configuration.limits.maxToolRounds = 4
-        configuration.maxTokensPerCall = 64
+        configuration.maxTokensPerCall = 160
         let runner = Agent(
             configuration: configuration,
             model: ForcedToolRounds(LocalLanguageModel(session: session, format: format), rounds: 4), logger: logger)

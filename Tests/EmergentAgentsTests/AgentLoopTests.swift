@@ -211,3 +211,23 @@ struct AgentLoopTests {
         #expect(trajectory.answer.contains("limit of 100 generated tokens"))
     }
 }
+
+@Suite("Agent runs that are cancelled")
+struct AgentCancellationTests {
+    @Test("dropping the event stream cancels the run: the model call stops and its tool call never runs")
+    func dropStream() async throws {
+        let counter = CountingTool()
+        let slowCall = ScriptedModel.Reply(
+            events: [.content("Counting. "), .toolCallStart(index: 0, id: "c1", name: "count"),
+                     .toolCallArguments(index: 0, fragment: "{}"), .finished(.toolCalls, Usage())],
+            pause: .milliseconds(150))
+        let agent = Agent(
+            configuration: AgentConfiguration(name: "test", tools: [counter]), model: ScriptedModel([slowCall, .text("x")]),
+            logger: Logger(label: "test.cancel"))
+        for await event in agent.run("Count.", in: Conversation(root: temporaryFolder())) {
+            if case .runStarted = event { break }
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(counter.calls == 0, "the abandoned run went on to call the tool")
+    }
+}

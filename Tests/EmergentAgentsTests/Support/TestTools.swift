@@ -1,6 +1,7 @@
 import EmergentCore
 import EmergentTools
 import Foundation
+import Synchronization
 
 /// Adds two numbers.
 struct AddTool: Tool {
@@ -67,5 +68,23 @@ struct PageTool: Tool {
         return ToolOutput(
             text: "【\(source.id)†World GDP】 GDP fell in 2020.",
             citations: [Citation(id: source.id, title: source.title, url: source.url, quote: "GDP fell in 2020.")])
+    }
+}
+
+/// Counts its calls.
+final class CountingTool: Tool {
+    private let count = Mutex(0)
+    var calls: Int { count.withLock { $0 } }
+
+    var spec: ToolSpec {
+        ToolSpec(name: "count", description: "Counts.", parameters: .object(["type": "object"]))
+    }
+
+    func call(_ arguments: JSONValue, context: ToolContext) async throws -> ToolOutput {
+        let value = count.withLock { value in
+            value += 1
+            return value
+        }
+        return ToolOutput(text: String(value))
     }
 }
