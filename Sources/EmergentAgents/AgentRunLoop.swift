@@ -92,8 +92,11 @@ final class AgentRunLoop {
                 return await finish(answer: step.text, limit: .toolRounds, appendMessage: false)
             }
             if !calls.isEmpty {
+                // Whitespace between parallel calls is separator, not content; kept, it would also make the message
+                // render differently from what the model generated, and cost the cache the whole reply.
+                let text = step.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : step.text
                 messages.append(ChatMessage(
-                    role: .assistant, content: step.text,
+                    role: .assistant, content: text,
                     reasoningContent: step.reasoning.isEmpty ? nil : step.reasoning,
                     toolCalls: calls.map(\.call)))
                 await runTools(calls, round: round)

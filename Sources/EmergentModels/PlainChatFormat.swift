@@ -48,7 +48,10 @@ public struct PlainChatFormat: ChatPromptFormat {
                     }
                     text += (text.isEmpty ? "" : " ") + "{\"tool_calls\": [" + calls.joined(separator: ", ") + "]}"
                 }
-                prompt += "Assistant: \(text)\n"
+                // Written as the model wrote it after "Assistant:": its text brings its own leading space, and a
+                // forced call starts right after the colon. The same bytes keep the cached reply reusable.
+                let separator = text.first?.isWhitespace == true || !message.toolCalls.isEmpty && message.content.isEmpty ? "" : " "
+                prompt += "Assistant:\(separator)\(text)\n"
             case .tool:
                 prompt += "Tool (\(message.name ?? "result")): \(message.content)\n"
             }

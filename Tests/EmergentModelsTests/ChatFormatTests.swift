@@ -34,7 +34,7 @@ struct ChatFormatTests {
                 To call tools, reply with only {"tool_calls": [{"name": "…", "arguments": {…}}]}.
 
                 User: Weather in Paris?
-                Assistant: {"tool_calls": [{"name": "get_weather", "arguments": {"city":"Paris"}}]}
+                Assistant:{"tool_calls": [{"name": "get_weather", "arguments": {"city":"Paris"}}]}
                 Tool (get_weather): {"temp": 18}
                 Assistant: 18°C.
                 User: Thanks!
