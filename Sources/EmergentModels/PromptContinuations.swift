@@ -64,7 +64,26 @@ final class PromptContinuations: Sendable {
         var ends: [Int] = []
         var recorded: [Token] = []
         let promptBytes = Array(text.utf8)
-        for (index, token) in tokens.enumerated() {
+        // A prompt that continues a recorded one shares its leading tokens: take their bytes from the record rather
+        // than rendering every token again (prompts run to thousands of tokens).
+        let shared = entries.withLock { entries -> (Entry, Int)? in
+            var best: (Entry, Int)?
+            for entry in entries {
+                var count = 0
+                let limit = min(entry.tokens.count, tokens.count)
+                while count < limit && entry.tokens[count] == tokens[count] { count += 1 }
+                if count > best?.1 ?? 0 { best = (entry, count) }
+            }
+            return best
+        }
+        var start = 0
+        if let (entry, count) = shared {
+            bytes = Array(entry.bytes[..<entry.ends[count - 1]])
+            ends = Array(entry.ends[..<count])
+            recorded = Array(tokens[..<count])
+            start = count
+        }
+        for (index, token) in tokens.enumerated().dropFirst(start) {
             let piece = index == 0 && token == tokenizer.bos && !text.utf8.starts(with: tokenizer.pieceBytes(token, renderSpecial: true))
                 ? [] : tokenizer.pieceBytes(token, renderSpecial: true)
             bytes += piece

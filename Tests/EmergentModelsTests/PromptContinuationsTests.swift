@@ -30,6 +30,26 @@ struct PromptContinuationsTests {
         #expect(shared < promptTokens.count, "this case needs a seam that re-tokenizes differently")
     }
 
+    @Test("a chain of steps keeps every earlier step's tokens")
+    func chain() async throws {
+        let tokenizer = try await ConstrainedDecodingTests.model.value.tokenizer
+        let continuations = PromptContinuations()
+        func generated(_ pieces: [String]) -> [GeneratedToken] {
+            pieces.map { GeneratedToken(id: tokenizer.tokenize($0, addSpecial: false)[0], bytes: Array($0.utf8), logprob: nil) }
+        }
+        var text = "<start_of_turn>user\nCount with me.<end_of_turn>\n<start_of_turn>model\n"
+        var tokens = tokenizer.tokenize(text, addSpecial: true, parseSpecial: true)
+        for step in 1...3 {
+            let reply = generated(["\n", "One", " more", "."])
+            continuations.record(prompt: text, tokens: tokens, generated: reply, tokenizer: tokenizer)
+            let kept = tokens + reply.map(\.id)
+            text += "\nOne more.<end_of_turn>\n<start_of_turn>user\nStep \(step).<end_of_turn>\n<start_of_turn>model\n"
+            tokens = try #require(continuations.tokens(for: text, tokenizer: tokenizer))
+            #expect(Array(tokens.prefix(kept.count)) == kept, "step \(step)")
+            #expect(tokenizer.detokenize(tokens, renderSpecial: true) == "<bos>" + text)
+        }
+    }
+
     @Test("text that shares too little with anything recorded is tokenized as usual")
     func unrelatedText() async throws {
         let tokenizer = try await ConstrainedDecodingTests.model.value.tokenizer
