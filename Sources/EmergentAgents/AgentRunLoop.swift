@@ -77,6 +77,8 @@ final class AgentRunLoop {
                     return await finish(answer: "", limit: .wallTime)
                 }
                 step = result
+            } catch let error as any EmergentError {
+                return await fail("The model failed: \(error.message)" + (error.recovery.map { " \($0)" } ?? ""))
             } catch {
                 return await fail("The model failed: \(error). Check that the model or backend is reachable, then retry.")
             }

@@ -64,11 +64,18 @@ struct AskCommand: AsyncParsableCommand {
             let baseDirectory = agent.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
                 ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             var logger = Logger(label: "emergent.ask") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = engine.verbose ? .debug : .warning
-            let base = try await languageModel(named: definition.model, relativeTo: baseDirectory)
-            let model: any LanguageModel = requireTools > 0 ? ForcedToolRounds(base, rounds: requireTools) : base
+            logger.logLevel = engine.verbose ? .debug : .error  // failures are drawn with the run
             let toolkit = try await AgentToolkit.build(
                 definition, baseDirectory: baseDirectory, paths: paths, logger: logger)
+            let base: any LanguageModel
+            let remote: RemoteBackend?
+            do {
+                (base, remote) = try await languageModel(named: definition.model, relativeTo: baseDirectory)
+            } catch {
+                await toolkit.shutdown()
+                throw error
+            }
+            let model: any LanguageModel = requireTools > 0 ? ForcedToolRounds(base, rounds: requireTools) : base
             let configuration = AgentConfiguration(definition: definition, tools: toolkit.tools)
             let root = workdir.map { URL(fileURLWithPath: $0) } ?? paths.home.appendingPathComponent("sandboxes")
             let conversation = Conversation(root: root)
@@ -83,6 +90,7 @@ struct AskCommand: AsyncParsableCommand {
                 if !json { renderer.render(event) }
             }
             await toolkit.shutdown()
+            try? await remote?.shutdown()
             guard let trajectory else { throw CommandFailure(message: "The run ended without a result.", recovery: nil) }
             if json {
                 Terminal.output(String(decoding: try trajectory.jsonData(), as: UTF8.self) + "\n")
@@ -97,7 +105,10 @@ struct AskCommand: AsyncParsableCommand {
     /// The embedded model (with a progress bar) or the remote server's.
     /// `--model` wins over the agent file's `model` (a GGUF path, or the server's model name with --base-url);
     /// `default` or nothing means the installed default model.
-    private func languageModel(named agentModel: String?, relativeTo folder: URL) async throws -> any LanguageModel {
+    /// The model, and the remote backend to shut down afterwards when there is one.
+    private func languageModel(named agentModel: String?, relativeTo folder: URL) async throws
+        -> (any LanguageModel, RemoteBackend?)
+    {
         let fromAgent = agentModel == "default" ? nil : agentModel
         if let baseURL {
             guard let name = engine.model ?? fromAgent else {
@@ -106,7 +117,8 @@ struct AskCommand: AsyncParsableCommand {
                     recovery: "List the server's models with: curl \(baseURL)/models")
             }
             let key = apiKey ?? ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
-            return RemoteBackend(endpoint: RemoteEndpoint(baseURL: baseURL, apiKey: key, model: name))
+            let backend = RemoteBackend(endpoint: RemoteEndpoint(baseURL: baseURL, apiKey: key, model: name))
+            return (backend, backend)
         }
         var engine = engine
         if engine.model == nil, let fromAgent {
@@ -117,6 +129,6 @@ struct AskCommand: AsyncParsableCommand {
         var options = engine.sessionOptions
         options.contextLength = max(options.contextLength, 8192)
         let session = try await InferenceSession(model: model, options: options)
-        return LocalLanguageModel(session: session, format: try chatFormat(for: model, template: template))
+        return (LocalLanguageModel(session: session, format: try chatFormat(for: model, template: template)), nil)
     }
 }
