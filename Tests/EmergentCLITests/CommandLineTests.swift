@@ -206,6 +206,17 @@ struct AskCommandTests {
         #expect((object["usage"] as? [String: Any])?["prompt_tokens"] as? Int ?? 0 > 0)
     }
 
+    @Test("an unreachable --base-url fails the run with the backend's advice and a clean exit 1")
+    func unreachableServer() throws {
+        let agent = try Self.agentFile("name: remote\ntools: [python]\nlimits: { max_wall_seconds: 60 }")
+        let result = try EmergentBinary.run([
+            "ask", "hi", "--agent", agent, "--base-url", "http://127.0.0.1:9/v1", "--model", "any",
+        ])
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("The model failed: Could not connect to http://127.0.0.1:9/v1"))
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
     @Test(
         "a bad agent file exits 1 naming the problem",
         arguments: [
