@@ -200,17 +200,17 @@ final class AgentRunLoop {
     /// Runs one round's calls concurrently, each with its own timeout, and appends their observations in call order.
     private func runTools(_ calls: [ResolvedCall], round: Int) async {
         let roundStart = elapsed
+        let timeout = min(limits.toolTimeoutSeconds, remainingWallSeconds)
         let context = ToolContext(
             conversationID: conversation.id, runID: runID, workDirectory: conversation.workDirectory,
-            sources: conversation.sources, timeout: .seconds(limits.toolTimeoutSeconds), logger: logger)
+            sources: conversation.sources, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)
         try? FileManager.default.createDirectory(at: conversation.workDirectory, withIntermediateDirectories: true)
         let firstIndex = steps.count
         for (offset, resolved) in calls.enumerated() {
             emit(.toolCall(step: firstIndex + offset, call: resolved.call))
         }
-        let timeout = min(limits.toolTimeoutSeconds, remainingWallSeconds)
         let emit = emit
-        let results = await withTaskGroup(of: (Int, ToolOutput, Double, Double).self) { group in
+        let results = await withTaskGroup(of: (Int, ToolOutput, Double).self) { group in
             for (offset, resolved) in calls.enumerated() {
                 let tool = toolsByName[resolved.call.name]
                 let available = specs.map(\.name)
@@ -222,15 +222,15 @@ final class AgentRunLoop {
                     emit(.toolOutput(
                         step: firstIndex + offset, callID: resolved.call.id, name: resolved.call.name, output: output,
                         durationSeconds: duration))
-                    return (offset, output, duration, 0)
+                    return (offset, output, duration)
                 }
             }
-            var collected: [(Int, ToolOutput, Double, Double)] = []
+            var collected: [(Int, ToolOutput, Double)] = []
             for await result in group { collected.append(result) }
             return collected.sorted { $0.0 < $1.0 }
         }
         toolSeconds += elapsed - roundStart
-        for (offset, output, duration, _) in results {
+        for (offset, output, duration) in results {
             let call = calls[offset].call
             var record = TrajectoryStep(
                 index: firstIndex + offset, kind: .tool, round: round, startSeconds: roundStart,

@@ -14,11 +14,11 @@ func withDeadline<T: Sendable>(
                 let value = await operation()
                 gate.resume(value)
             }
-            gate.setWork(work)
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: .seconds(max(seconds, 0)))
                 if gate.resume(nil) { work.cancel() }
             }
+            gate.setWork(work, timer: timer)
         }
     } onCancel: {
         if gate.resume(nil) { gate.cancelWork() }
@@ -33,6 +33,7 @@ private final class OnceGate<Result: Sendable>: Sendable {
         var hasEarly = false
         var finished = false
         var work: Task<Void, Never>?
+        var timer: Task<Void, Never>?
     }
     private let state = Mutex(State())
 
@@ -47,12 +48,18 @@ private final class OnceGate<Result: Sendable>: Sendable {
         if let early { continuation.resume(returning: early) }
     }
 
-    func setWork(_ work: Task<Void, Never>) {
-        let cancelNow = state.withLock { state in
+    /// Records the tasks racing for the gate; once it is resumed, the timer is no longer needed.
+    func setWork(_ work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let finished = state.withLock { state in
             state.work = work
+            state.timer = timer
             return state.finished
         }
-        if cancelNow { work.cancel() }
+        // Already decided (cancelled, or a zero deadline) before the tasks were recorded: stop both.
+        if finished {
+            work.cancel()
+            timer.cancel()
+        }
     }
 
     /// Delivers `value` unless something already was; returns whether this call was first.
@@ -70,6 +77,7 @@ private final class OnceGate<Result: Sendable>: Sendable {
             return (true, nil)
         }
         continuation?.resume(returning: value)
+        if first { state.withLock { $0.timer }?.cancel() }
         return first
     }
 

@@ -30,7 +30,7 @@ struct FunctionToolTests {
         let request = try #require(server.requests.first)
         #expect(request.method == "GET")
         #expect(request.path == "/users/a%20b%2Fc")
-        #expect(request.query == "verbose=true&tags=x&tags=y%20z")
+        #expect(request.queryString == "verbose=true&tags=x&tags=y%20z")
         #expect(request.headers.first(name: "Authorization") == "Bearer s3cret")
         #expect(request.body.isEmpty)
     }
@@ -56,7 +56,7 @@ struct FunctionToolTests {
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")
         #expect(request.path == "/books/work/notes")
-        #expect(request.query == nil)
+        #expect(request.queryString == nil)
         #expect(request.headers.first(name: "Content-Type") == "application/json")
         #expect(request.headers.first(name: "X-Static") == "yes")
         #expect(try JSONValue(parsing: request.body) == ["title": "Hi \"there\"", "count": 2])

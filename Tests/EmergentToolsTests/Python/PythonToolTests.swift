@@ -20,8 +20,11 @@ struct PythonToolTests {
         try await PythonSandboxFixture.withTool { tool, _ in
             let context = PythonSandboxFixture.context()
             _ = try await tool.run("import time\nlog = []", in: context)
-            async let first = tool.run("time.sleep(0.3)\nlog.append('first')", in: context)
-            try await Task.sleep(for: .milliseconds(50))
+            async let first = tool.run(
+                "open('started', 'w').close()\ntime.sleep(0.3)\nlog.append('first')", in: context)
+            // The second call is made only once the first is running in the interpreter.
+            let marker = context.workDirectory.appendingPathComponent("started").path
+            while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
             async let second = tool.run("log.append('second')\nlog", in: context)
             let (a, b) = try await (first, second)
             #expect(!a.isError, "\(a.text)")

@@ -1,8 +1,6 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-import Synchronization
 
 /// A loopback HTTP server for the browser tests: answers each request from a routing closure (fixture files,
 /// redirects, large or non-HTML bodies) and records what it received.
@@ -20,48 +18,23 @@ final class FixtureServer: Sendable {
         case large(count: Int, contentType: String, filler: String)
     }
 
-    /// A request as the server received it.
-    struct Request: Sendable {
-        var uri: String
-        var headers: [(String, String)]
+    typealias Request = LoopbackRequest
 
-        /// The value of a query parameter.
-        func query(_ name: String) -> String? {
-            URLComponents(string: uri)?.queryItems?.first { $0.name == name }?.value
-        }
+    private let server: LoopbackServer
 
-        func header(_ name: String) -> String? {
-            headers.first { $0.0.lowercased() == name.lowercased() }?.1
-        }
-
-        var path: String { URLComponents(string: uri)?.path ?? uri }
-    }
-
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-    private final class Recorder: Sendable {
-        let requests = Mutex<[Request]>([])
-    }
-
-    let port: Int
-    private let recorded = Recorder()
-    private let channel: any Channel
-    private let serving: Task<Void, Never>
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var requests: [Request] { recorded.requests.withLock { $0 } }
+    var port: Int { server.port }
+    var baseURL: String { server.baseURL }
+    var requests: [Request] { server.requests }
 
     static func start(_ route: @escaping @Sendable (Request) -> Reply) async throws -> FixtureServer {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
-        return FixtureServer(server, route: route)
+        FixtureServer(server: try await LoopbackServer.start { request, outbound in
+            try await respond(route(request), outbound: outbound)
+        })
     }
+
+    private init(server: LoopbackServer) { self.server = server }
+
+    func stop() async { await server.stop() }
 
     /// Serves the files of `folder` by path, with content types from their extensions; 404 otherwise.
     static func serving(folder: URL) async throws -> FixtureServer {
@@ -83,69 +56,24 @@ final class FixtureServer: Sendable {
         return .bytes(Array(data), contentType: type)
     }
 
-    private init(_ server: NIOAsyncChannel<Connection, Never>, route: @escaping @Sendable (Request) -> Reply) {
-        port = server.channel.localAddress?.port ?? 0
-        channel = server.channel
-        serving = Task { [recorded] in
-            await withDiscardingTaskGroup { group in
-                try? await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { try? await Self.serve(connection, route: route, recorded: recorded) }
-                    }
-                }
-                group.cancelAll()
-            }
-        }
-    }
-
-    func stop() async {
-        try? await channel.close()
-        serving.cancel()
-        await serving.value
-    }
-
-    private static func serve(
-        _ connection: Connection, route: @Sendable (Request) -> Reply, recorded: Recorder
-    ) async throws {
-        try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            for try await part in inbound {
-                switch part {
-                case .head(let value): head = value
-                case .body: break
-                case .end:
-                    guard let head else { return }
-                    let request = Request(uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
-                    recorded.requests.withLock { $0.append(request) }
-                    try await respond(route(request), outbound: outbound)
-                }
-            }
-        }
-    }
-
     private static func respond(
-        _ reply: Reply, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        _ reply: Reply, outbound: LoopbackServer.Outbound
     ) async throws {
-        func head(_ status: Int, _ headers: [(String, String)]) async throws {
-            let response = HTTPResponseHead(
-                version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: HTTPHeaders(headers))
-            try await outbound.write(.head(response))
-        }
         switch reply {
         case .body(let text, let type):
             try await respond(.bytes(Array(text.utf8), contentType: type), outbound: outbound)
         case .bytes(let bytes, let type):
-            try await head(200, [("Content-Type", type), ("Content-Length", "\(bytes.count)")])
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
-            try await outbound.write(.end(nil))
+            try await LoopbackServer.write(status: 200, headers: [("Content-Type", type)], body: bytes, to: outbound)
         case .redirect(let location, let status):
-            try await head(status, [("Location", location), ("Content-Length", "0")])
-            try await outbound.write(.end(nil))
+            try await LoopbackServer.write(status: status, headers: [("Location", location)], to: outbound)
         case .status(let status):
-            try await head(status, [("Content-Length", "0")])
-            try await outbound.write(.end(nil))
+            try await LoopbackServer.write(status: status, to: outbound)
         case .large(let count, let type, let filler):
-            try await head(200, [("Content-Type", type), ("Content-Length", "\(count)")])
+            // Streamed in 64 KiB pieces rather than built whole.
+            let response = HTTPResponseHead(
+                version: .http1_1, status: .ok,
+                headers: HTTPHeaders([("Content-Type", type), ("Content-Length", "\(count)")]))
+            try await outbound.write(.head(response))
             let unit = Array(filler.utf8)
             var piece: [UInt8] = []
             while piece.count < 65_536 { piece += unit }
