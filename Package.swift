@@ -30,6 +30,8 @@ let package = Package(
         .library(name: "EmergentServer", targets: ["EmergentServer"]),
         .library(name: "EmergentTools", targets: ["EmergentTools"]),
         .library(name: "EmergentAgents", targets: ["EmergentAgents"]),
+        .library(name: "EmergentStore", targets: ["EmergentStore"]),
+        .library(name: "EmergentPlatform", targets: ["EmergentPlatform"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CLlama", path: "Sources/CLlama"),
@@ -138,6 +141,36 @@ let package = Package(
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
+        .target(
+            name: "EmergentStore",
+            dependencies: [
+                "EmergentCore",
+                "EmergentAgents",
+                "EmergentTools",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .target(
+            name: "EmergentPlatform",
+            dependencies: [
+                "EmergentCore",
+                "EmergentModels",
+                "EmergentServer",
+                "EmergentTools",
+                "EmergentAgents",
+                "EmergentStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Web")],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
         .executableTarget(
             name: "emergent",
             dependencies: [
@@ -149,6 +182,8 @@ let package = Package(
                 "EmergentServer",
                 "EmergentTools",
                 "EmergentAgents",
+                "EmergentStore",
+                "EmergentPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -238,6 +273,31 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentStoreTests",
+            dependencies: ["EmergentStore", "EmergentAgents", "EmergentTools", "EmergentCore"],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentPlatformTests",
+            dependencies: [
+                "EmergentPlatform",
+                "EmergentStore",
+                "EmergentServer",
+                "EmergentAgents",
+                "EmergentTools",
+                "EmergentModels",
+                "EmergentCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
