@@ -6,7 +6,9 @@
 #   scripts/setup.sh --peers    also what the tests and `emergent bench` compare against: llama.cpp's own
 #                               tools (llama-bench, llama-server, ...), a Python venv with jinja2 (the reference
 #                               renderer for chat templates), one with the openai SDK and lm-eval, and one
-#                               with the MCP servers the tool tests attach (mcp-server-time, mcp-server-git)
+#                               with the MCP servers the tool tests attach (mcp-server-time, mcp-server-git), and
+#                               for the web UI's browser check Debian's chromium + chromium-driver and a venv
+#                               with selenium
 #
 # Paths (all git-ignored, under the repo): .deps/src (sources), .deps/llama (libllama install),
 # .deps/peers (peer tools), .deps/downloads (wheels), .deps/sandbox-venv (the python tool's environment;
@@ -30,7 +32,7 @@ WANT_PEERS=0
 for arg in "$@"; do
     case "$arg" in
         --peers) WANT_PEERS=1 ;;
-        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "setup: unknown option '$arg' (expected --peers)" >&2; exit 2 ;;
     esac
 done
@@ -213,6 +215,36 @@ if [ "$WANT_PEERS" = 1 ]; then
         "$MCP_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/Tests/Compat/mcp-requirements.txt"
         touch "$STAMP"
         done_ "venv in ${MCP_VENV#$ROOT/}"
+    fi
+fi
+
+# --- 9. Browser check: headless Chromium driven by Selenium, for the web UI (Tests/Browser/ui_check.py) -------------
+if [ "$WANT_PEERS" = 1 ]; then
+    STEP="Debian packages for the browser check (apt-get install chromium chromium-driver)"
+    BROWSER_PACKAGES=(chromium chromium-driver)
+    missing=()
+    for p in "${BROWSER_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "Installing Debian packages: ${missing[*]} — about a minute, 300 MB"
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+        done_ "installed"
+    fi
+    STEP="create the browser venv (.deps/browser-venv from Tests/Browser/requirements.txt)"
+    BROWSER_VENV="$DEPS/browser-venv"
+    STAMP="$BROWSER_VENV/.requirements-$(sha256sum "$ROOT/Tests/Browser/requirements.txt" | cut -c1-16)"
+    if [ ! -f "$STAMP" ]; then
+        say "Creating the browser venv (selenium) — about 20 seconds, 30 MB"
+        rm -rf "$BROWSER_VENV"
+        python3 -m venv "$BROWSER_VENV"
+        # --no-deps: the file pins every package; its header says why selenium's certifi floor is not met
+        "$BROWSER_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+            -r "$ROOT/Tests/Browser/requirements.txt"
+        touch "$STAMP"
+        done_ "venv in ${BROWSER_VENV#$ROOT/}"
     fi
 fi
 
