@@ -18,19 +18,31 @@ public struct Agent: Sendable {
     }
 
     /// Runs one turn of `conversation` with the user's `input`. The stream ends after `run.completed` or
-    /// `run.failed`; dropping it cancels the run.
-    public func run(_ input: String, in conversation: Conversation) -> AsyncStream<AgentEvent> {
+    /// `run.failed`; dropping it cancels the run. `runID` names the run (a fresh `run_…` id when `nil`).
+    public func run(_ input: String, in conversation: Conversation, runID: String? = nil) -> AsyncStream<AgentEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
         let (configuration, model, logger) = (configuration, model, logger)
         let task = Task {
             let loop = AgentRunLoop(
                 configuration: configuration, model: model, conversation: conversation, input: input,
-                emit: { continuation.yield($0) }, logger: logger)
+                runID: runID, emit: { continuation.yield($0) }, logger: logger)
             await loop.run()
             continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// Runs one turn in the caller's task, handing each event to `emit` as it happens. Cancelling the calling task
+    /// stops the run, which still ends with `run.failed` (so a caller always gets the trajectory).
+    public func execute(
+        _ input: String, in conversation: Conversation, runID: String? = nil,
+        emit: @escaping @Sendable (AgentEvent) -> Void
+    ) async {
+        let loop = AgentRunLoop(
+            configuration: configuration, model: model, conversation: conversation, input: input, runID: runID,
+            emit: emit, logger: logger)
+        await loop.run()
     }
 
     /// Runs a turn to the end and returns its trajectory (completed or failed).

@@ -15,13 +15,16 @@ public enum AgentEvent: Sendable {
     case toolOutput(step: Int, callID: String, name: String, output: ToolOutput, durationSeconds: Double)
     /// Visible answer text, as it streams.
     case messageDelta(step: Int, text: String)
+    /// A step finished: its record, and the messages it added to the conversation (after the user's input). What a
+    /// caller saves at this boundary is what a crash cannot lose.
+    case stepCompleted(TrajectoryStep, messages: [ChatMessage])
     /// The run ended with an answer (possibly at a limit); carries the full trajectory.
     case runCompleted(Trajectory)
     /// The run could not go on (the model failed); carries the trajectory so far, whose `error` says why.
     case runFailed(Trajectory)
 
     /// The event's wire name: `run.started`, `model.delta`, `tool.call`, `tool.output`, `message.delta`,
-    /// `run.completed`, `run.failed`.
+    /// `step.completed`, `run.completed`, `run.failed`.
     public var name: String {
         switch self {
         case .runStarted: "run.started"
@@ -29,6 +32,7 @@ public enum AgentEvent: Sendable {
         case .toolCall: "tool.call"
         case .toolOutput: "tool.output"
         case .messageDelta: "message.delta"
+        case .stepCompleted: "step.completed"
         case .runCompleted: "run.completed"
         case .runFailed: "run.failed"
         }

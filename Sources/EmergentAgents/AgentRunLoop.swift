@@ -13,7 +13,7 @@ final class AgentRunLoop {
     private let emit: @Sendable (AgentEvent) -> Void
     private let logger: Logger
 
-    private let runID = "run_" + randomHex(24)
+    private let runID: String
     private let startedAt = Trajectory.now()
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
@@ -24,6 +24,9 @@ final class AgentRunLoop {
     private var messages: [ChatMessage] = []
     private var firstNewMessage = 0
     private var steps: [TrajectoryStep] = []
+    /// Steps and messages already reported by `step.completed` (the caller saved them).
+    private var committedSteps = 0
+    private var committedMessages = 0
     private var usage = Usage()
     private var artifacts: [Artifact] = []
     private var quotes: [String: String] = [:]
@@ -32,8 +35,9 @@ final class AgentRunLoop {
 
     init(
         configuration: AgentConfiguration, model: any LanguageModel, conversation: Conversation, input: String,
-        emit: @escaping @Sendable (AgentEvent) -> Void, logger: Logger
+        runID: String? = nil, emit: @escaping @Sendable (AgentEvent) -> Void, logger: Logger
     ) {
+        self.runID = runID ?? Self.newRunID()
         self.configuration = configuration
         self.model = model
         self.conversation = conversation
@@ -54,6 +58,8 @@ final class AgentRunLoop {
         messages = [.system(configuration.systemPrompt)] + (await conversation.messages)
         firstNewMessage = messages.count
         messages.append(.user(input))
+        // The input is the caller's to keep; `step.completed` reports what the run adds after it.
+        committedMessages = messages.count
         emit(.runStarted(RunStart(
             runID: runID, conversationID: conversation.id, agent: configuration.name, startedAt: startedAt,
             tools: specs.map(\.name))))
@@ -101,6 +107,7 @@ final class AgentRunLoop {
                     role: .assistant, content: text,
                     reasoningContent: step.reasoning.isEmpty ? nil : step.reasoning,
                     toolCalls: calls.map(\.call)))
+                flush()
                 await runTools(calls, round: round)
                 round += 1
                 continue
@@ -110,6 +117,7 @@ final class AgentRunLoop {
                 messages.append(.user(
                     "[Your tool call could not be read (\(step.malformed.joined(separator: "; "))). Write it again as "
                         + "a valid call with JSON arguments, or answer without tools.]"))
+                flush()
                 round += 1
                 continue
             }
@@ -243,6 +251,7 @@ final class AgentRunLoop {
             artifacts.append(contentsOf: output.artifacts)
             for citation in output.citations where citation.quote != nil { quotes[citation.id] = citation.quote }
             messages.append(.tool(Self.observation(output), callID: call.id, name: call.name))
+            flush()
         }
     }
 
@@ -341,6 +350,7 @@ final class AgentRunLoop {
         if appendMessage { messages.append(.assistant(answer)) }
         let citations = await CitationResolver.resolve(answer, sources: conversation.sources, quotes: quotes)
         await conversation.append(Array(messages[firstNewMessage...]))
+        flush()
         emit(.runCompleted(trajectory(status: .completed, answer: answer, citations: citations, limit: limit)))
     }
 
@@ -348,8 +358,25 @@ final class AgentRunLoop {
         logger.warning("agent run failed", metadata: ["run": "\(runID)", "error": "\(message)"])
         var record = trajectory(status: .failed, answer: "", citations: [], limit: nil)
         record.error = message
+        flush()
         emit(.runFailed(record))
     }
+
+    /// Reports the steps finished since the last report, the last one carrying the messages they added (a step
+    /// boundary: what a caller saves here survives a crash).
+    private func flush() {
+        guard committedSteps < steps.count else { return }
+        let pending = steps[committedSteps...]
+        let added = committedMessages < messages.count ? Array(messages[committedMessages...]) : []
+        for step in pending {
+            emit(.stepCompleted(step, messages: step.index == pending.last?.index ? added : []))
+        }
+        committedSteps = steps.count
+        committedMessages = messages.count
+    }
+
+    /// A fresh run id: `run_` and 24 random hex digits.
+    static func newRunID() -> String { "run_" + randomHex(24) }
 
     private func trajectory(status: Trajectory.Status, answer: String, citations: [Citation], limit: AgentLimit?)
         -> Trajectory

@@ -37,11 +37,14 @@ public struct EmergentServer: Sendable {
     public let catalog: ModelCatalog
     public let options: ServerOptions
     public let metrics = ServerMetrics()
-    public static let version = "0.4.0"
+    /// Route providers beyond the model API (the agent platform).
+    public let extensions: [any ServerExtension]
+    public static let version = "0.5.0"
 
-    public init(catalog: ModelCatalog, options: ServerOptions) {
+    public init(catalog: ModelCatalog, options: ServerOptions, extensions: [any ServerExtension] = []) {
         self.catalog = catalog
         self.options = options
+        self.extensions = extensions
     }
 
     /// The router with every documented route.
@@ -51,8 +54,20 @@ public struct EmergentServer: Sendable {
         let completions = CompletionsEndpoint(catalog: catalog, metrics: metrics)
         let utility = UtilityEndpoints(catalog: catalog)
         router.post("/v1/chat/completions") { request, _ in
-            await handle("/v1/chat/completions", request) { body, started in
-                try await chat.respond(to: try Self.require(body), started: started)
+            let authorization = request.headers[.authorization]
+            return await handle(
+                "/v1/chat/completions", request,
+                authenticates: { body in
+                    // A model an extension owns (`agent:<id>`) is authenticated by the extension.
+                    guard let model = body?["model"]?.stringValue else { return false }
+                    return extensions.contains { $0.ownsChatModel(model) }
+                }
+            ) { body, started in
+                let body = try Self.require(body)
+                if let model = body["model"]?.stringValue, let owner = extensions.first(where: { $0.ownsChatModel(model) }) {
+                    return try await owner.chatCompletion(body, authorization: authorization, started: started)
+                }
+                return try await chat.respond(to: body, started: started)
             }
         }
         router.post("/v1/completions") { request, _ in
@@ -105,9 +120,10 @@ public struct EmergentServer: Sendable {
         }
         router.get("/openapi.json") { request, _ in
             await handle("/openapi.json", request, readsBody: false, authenticated: false) { _, _ in
-                Reply.json(OpenAPIDocument.document(version: Self.version))
+                Reply.json(OpenAPIDocument.document(version: Self.version, adding: extensions.flatMap(\.operations)))
             }
         }
+        for item in extensions { item.register(on: router, server: self) }
         return router
     }
 
@@ -134,19 +150,25 @@ public struct EmergentServer: Sendable {
     }
 
     /// Runs one route: authentication, body limit and JSON parsing, then the handler; every failure becomes an
-    /// OpenAI-shaped error, and every answer is counted.
-    private func handle(
+    /// OpenAI-shaped error, and every answer is counted. With `authenticated: false` the handler checks access itself.
+    public func handle(
         _ route: String, _ request: Request, readsBody: Bool = true, authenticated: Bool = true,
+        _ body: @Sendable (JSONValue?, ContinuousClock.Instant) async throws -> Response
+    ) async -> Response {
+        await handle(route, request, readsBody: readsBody, authenticates: { _ in !authenticated }, body)
+    }
+
+    /// ``handle(_:_:readsBody:authenticated:_:)`` where `authenticates(body)` says whether the handler checks
+    /// access itself for this body (the API key is checked otherwise).
+    private func handle(
+        _ route: String, _ request: Request, readsBody: Bool = true,
+        authenticates: @Sendable (JSONValue?) -> Bool,
         _ body: @Sendable (JSONValue?, ContinuousClock.Instant) async throws -> Response
     ) async -> Response {
         let started = ContinuousClock.now
         await metrics.began()
         var response: Response
         do {
-            if authenticated, let key = options.apiKey {
-                let given = request.headers[.authorization] ?? ""
-                guard given == "Bearer \(key)" else { throw APIError.unauthorized }
-            }
             var json: JSONValue?
             if readsBody {
                 let buffer: ByteBuffer
@@ -160,6 +182,10 @@ public struct EmergentServer: Sendable {
                         type: "invalid_request_error", code: "request_too_large")
                 }
                 if buffer.readableBytes > 0 { json = try JSONParser.parse(Array(buffer.readableBytesView)) }
+            }
+            if !authenticates(json), let key = options.apiKey {
+                let given = request.headers[.authorization] ?? ""
+                guard given == "Bearer \(key)" else { throw APIError.unauthorized }
             }
             response = try await body(json, started)
         } catch {
@@ -190,7 +216,8 @@ public struct EmergentServer: Sendable {
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Emergent"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        let drain = DrainService(catalog: catalog, grace: options.shutdownGrace, logger: logger)
+        let drain = DrainService(
+            catalog: catalog, extensions: extensions, grace: options.shutdownGrace, logger: logger)
         // Services shut down in reverse order: the drain first (stop taking work, finish or cancel streams), then the
         // HTTP server, which then has no long requests left to wait for.
         let group = ServiceGroup(
@@ -203,6 +230,7 @@ public struct EmergentServer: Sendable {
 /// On graceful shutdown: refuses new generations, waits up to `grace` for running ones, then cancels them.
 struct DrainService: Service {
     let catalog: ModelCatalog
+    let extensions: [any ServerExtension]
     let grace: Duration
     let logger: Logger
 
@@ -213,6 +241,16 @@ struct DrainService: Service {
             return nil
         }
         logger.info("Shutting down: finishing running generations (up to \(grace))")
+        // Agent runs (extensions) and bare generations wind down side by side, within the same grace.
+        await withTaskGroup(of: Void.self) { group in
+            for item in extensions { group.addTask { await item.shutdown(grace: grace) } }
+            group.addTask { await Self.drain(engines, grace: grace, logger: logger) }
+        }
+        // Give the streams a step to write their last chunk.
+        try? await Task.sleep(for: .milliseconds(200))
+    }
+
+    private static func drain(_ engines: [BatchEngine], grace: Duration, logger: Logger) async {
         for engine in engines { await engine.shutdown(cancelRunning: false) }
         let deadline = ContinuousClock.now + grace
         while ContinuousClock.now < deadline {
@@ -223,7 +261,5 @@ struct DrainService: Service {
         }
         logger.info("Grace period over: cancelling the generations still running")
         for engine in engines { await engine.shutdown(cancelRunning: true) }
-        // Give the streams a step to write their last chunk.
-        try? await Task.sleep(for: .milliseconds(200))
     }
 }

@@ -15,6 +15,18 @@ public enum OpenAPIDocument {
         public var responseContentType: String
         /// Whether the route needs the API key (when one is set).
         public var authenticated: Bool
+
+        public init(
+            method: String, path: String, summary: String, requestSchema: JSONValue? = nil,
+            responseContentType: String = "application/json", authenticated: Bool = true
+        ) {
+            self.method = method
+            self.path = path
+            self.summary = summary
+            self.requestSchema = requestSchema
+            self.responseContentType = responseContentType
+            self.authenticated = authenticated
+        }
     }
 
     static let message: JSONValue = [
@@ -144,17 +156,20 @@ public enum OpenAPIDocument {
         ],
     ]
 
-    /// The document.
-    public static func document(version: String) -> JSONValue {
+    /// The document, with the operations extensions add (the platform's agent API).
+    public static func document(version: String, adding extra: [Operation] = []) -> JSONValue {
         var paths = JSONObject()
-        for operation in operations {
+        for operation in operations + extra {
             var item = paths[operation.path]?.objectValue ?? JSONObject()
             var entry: JSONObject = [
                 "summary": .string(operation.summary),
                 "operationId": .string(operation.method.lowercased() + operation.path.replacingOccurrences(of: "/", with: "_")),
             ]
-            if operation.path.contains("{model}") {
-                entry["parameters"] = [["name": "model", "in": "path", "required": true, "schema": ["type": "string"]]]
+            let names = operation.path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first }
+            if !names.isEmpty {
+                entry["parameters"] = .array(names.map {
+                    ["name": .string(String($0)), "in": "path", "required": true, "schema": ["type": "string"]]
+                })
             }
             if let schema = operation.requestSchema {
                 entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": schema]]]

@@ -95,7 +95,7 @@ public struct ModelCatalog: Sendable {
     public var names: [String] { models.map(\.name) }
 
     /// The model called `name`, or the default when `name` is nil.
-    func resolve(_ name: String?) throws(APIError) -> ServedModel {
+    public func resolve(_ name: String?) throws(APIError) -> ServedModel {
         guard let name else {
             guard let first = models.first else { throw .modelNotFound("(none)", available: []) }
             return first

@@ -37,6 +37,8 @@ struct AgentEventRenderer {
             for outputLine in lines.prefix(outputLines) { line(dim("  │ ") + String(outputLine)) }
             if lines.count > outputLines { line(dim("  │ … \(lines.count - outputLines) more lines")) }
             for artifact in output.artifacts { line("  " + cyan("⧉ \(artifact.name)") + dim(" → \(artifact.path)")) }
+        case .stepCompleted:
+            break
         case .runCompleted(let trajectory):
             closeAnswer()
             footer(trajectory)

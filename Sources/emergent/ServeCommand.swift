@@ -1,8 +1,10 @@
 import ArgumentParser
 import EmergentCore
 import EmergentEngine
+import EmergentPlatform
 import EmergentRemote
 import EmergentServer
+import EmergentStore
 import Foundation
 import Logging
 
@@ -10,12 +12,13 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the OpenAI-compatible API (chat, completions, embeddings, tokenizer, metrics).",
+        abstract: "Serve the agent platform, its web UI and the OpenAI-compatible API.",
         discussion: """
             Without --config, serves one local model (--model, default: the installed default model) under --name. \
             With --config emergent.yaml, serves every local model and remote upstream pool the file lists; see the \
-            README's configuration section. Stop with SIGTERM or Ctrl-C: running generations get --shutdown-grace \
-            seconds to finish.
+            README's configuration section. Agents, conversations, runs, files and keys are kept in \
+            $EMERGENT_HOME/emergent.sqlite; the web UI is at the printed URL. Stop with SIGTERM or Ctrl-C: running \
+            generations and agent runs get --shutdown-grace seconds to finish.
             """)
 
     @OptionGroup var engine: EngineOptionGroup
@@ -46,6 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Seconds running generations get to finish on shutdown.")
     var shutdownGrace: Double = 10
+
+    @Option(name: .long, help: "The agent platform's admin key (default: $EMERGENT_ADMIN_KEY; one is generated on first start).")
+    var adminKey: String?
+
+    @Option(name: .long, help: "When a streaming client disconnects: 'continue' the run (default) or 'cancel' it.")
+    var onDisconnect: String = "continue"
+
+    @Option(name: .long, help: "Largest uploaded file in MiB.")
+    var fileLimit: Int = 32
 
     mutating func run() async throws {
         var logger = Logger(label: "emergent.serve") { StreamLogHandler.standardError(label: $0) }
@@ -87,13 +99,40 @@ struct ServeCommand: AsyncParsableCommand {
                     try await Self.loadLocal(
                         name: modelName, engine: engine, parallel: parallel, queue: queue, batchSize: nil)))
         }
-        let server = EmergentServer(catalog: ModelCatalog(served), options: options)
+        guard let policy = DisconnectPolicy(rawValue: onDisconnect) else {
+            throw ValidationError("--on-disconnect is 'continue' or 'cancel', not '\(onDisconnect)'.")
+        }
+        let catalog = ModelCatalog(served)
+        let paths = EmergentPaths()
+        let store = try SQLiteStore(home: paths.home)
+        let platformOptions = PlatformOptions(
+            adminKey: adminKey ?? ProcessInfo.processInfo.environment["EMERGENT_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+            disconnectPolicy: policy, fileLimit: fileLimit << 20)
+        let (platform, startup) = try await AgentPlatform.open(
+            store: store, models: CatalogModelResolver(catalog: catalog), paths: paths, options: platformOptions,
+            logger: logger)
+        if startup.interruptedRuns > 0 {
+            Terminal.error("Marked \(startup.interruptedRuns) run(s) left running by the previous process as interrupted.")
+        }
+        let server = EmergentServer(catalog: catalog, options: options, extensions: [platform])
         let host = options.host
         let auth = options.apiKey == nil ? "no API key" : "API key required"
         let names = served.map(\.name).joined(separator: ", ")
         try await server.run(logger: logger) { port in
             // Scripts wait for this exact line.
             Terminal.error("Emergent listening on http://\(host):\(port) (models: \(names); \(auth))")
+            let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+            if let key = startup.generatedAdminKey {
+                Terminal.error("""
+                    Admin key (shown once; save it, it is stored only as a hash): \(key)
+                    Open the web UI: \(base)/#key=\(key)
+                    """)
+            } else {
+                Terminal.error("Open the web UI: \(base)/ (sign in with your admin key)")
+            }
+            if let id = startup.defaultAgentID {
+                Terminal.error("Created the default agent 'All Tools' (\(id)).")
+            }
         }
         Terminal.error("Emergent stopped.")
     }

@@ -1,0 +1,10 @@
+import Foundation
+import EmergentAgents
+import Yams
+
+/// Agent definitions as YAML files.
+enum AgentYAML {
+    static func text(of definition: AgentDefinition) -> String {
+        (try? YAMLEncoder().encode(definition)) ?? "name: \(definition.name)\n"
+    }
+}
