@@ -1,0 +1,27 @@
+/// Random record ids: a kind prefix and 24 lowercase hex digits (96 random bits).
+enum RecordID {
+    static let agent = "agt_"
+    static let conversation = "conv_"
+    static let file = "file-"
+    static let key = "key_"
+
+    static func make(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Hex.string(bytes)
+    }
+}
+
+/// Lowercase hexadecimal text for bytes.
+enum Hex {
+    private static let digits = Array("0123456789abcdef")
+
+    static func string<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var text = ""
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return text
+    }
+}
