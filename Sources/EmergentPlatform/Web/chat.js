@@ -475,7 +475,7 @@ class AssistantTurn {
     showArtifacts(artifacts, container) {
         for (const artifact of artifacts || []) {
             const key = artifact.file_id || artifact.url;
-            if (!key || this.shownArtifacts.has(key)) continue;
+            if (!key || !/^(file-|\/)/.test(key) || this.shownArtifacts.has(key)) continue;
             this.shownArtifacts.add(key);
             container.append(artifactView(artifact));
         }
@@ -509,11 +509,16 @@ class AssistantTurn {
 
     /** Adds a stored run's details to a turn rebuilt from messages. */
     enrich(run) {
+        // A step keeps its artifacts as the tool made them (name, path on the server); the run lists them as files.
+        const stored = new Map((run.artifacts || []).map((artifact) => [artifact.name, artifact]));
         for (const step of run.steps || []) {
             if (step.kind !== "tool" || !step.output) continue;
             for (const source of step.output.citations || []) this.chat.sources.set(source.id, source);
             const card = this.cards.get(step.call_id);
-            if (card) card.setOutput(step.output, step.duration_seconds);
+            const artifacts = (step.output.artifacts || [])
+                .map((artifact) => (artifact.file_id ? artifact : stored.get(artifact.name)))
+                .filter(Boolean);
+            if (card) card.setOutput({ ...step.output, artifacts }, step.duration_seconds);
         }
         for (const source of run.citations || []) this.chat.sources.set(source.id, source);
         const extra = h("div", { class: "turn-artifacts" });

@@ -13,7 +13,8 @@ function tokens(value) {
 /** Prompt tokens the engine reused from its cache, under whichever name the usage carries them. */
 function reusedTokens(usage) {
     if (!usage) return null;
-    return usage.reused_tokens ?? usage.cached_tokens ?? usage.prompt_tokens_details?.cached_tokens ?? null;
+    return usage.reused_prompt_tokens ?? usage.reused_tokens ?? usage.cached_tokens ??
+        usage.prompt_tokens_details?.cached_tokens ?? null;
 }
 
 function stat(label, value, detail) {
@@ -145,6 +146,9 @@ export function runPage({ runID }) {
         if (step.kind === "model") {
             if (step.reasoning) parts.push(block("Reasoning", h("pre", { class: "output" }, step.reasoning)));
             if (step.text) parts.push(block("Text", h("pre", { class: "output" }, step.text)));
+            if (step.malformed && step.malformed.length > 0) {
+                parts.push(block("Unparsed tool calls", h("pre", { class: "output error" }, step.malformed.join("\n\n"))));
+            }
             if (step.tool_calls && step.tool_calls.length > 0) {
                 parts.push(block("Tool calls", h("pre", { class: "code" }, h("code", { html: highlightJSON(step.tool_calls) }))));
             }
