@@ -73,6 +73,14 @@ export class ChatView {
         });
         this.empty = h("div", { class: "chat-empty" });
         this.scroller = h("div", { class: "chat-scroll" }, this.empty, this.log);
+        // Follow the stream while the reader is at the bottom; scrolling up to read stops following.
+        this.following = true;
+        this.scroller.addEventListener("scroll", () => {
+            const distance = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight;
+            this.following = distance < 80;
+        }, { passive: true });
+        // An image that arrives later grows the transcript (load does not bubble, so listen while capturing).
+        this.scroller.addEventListener("load", () => this.scrollToEnd(), true);
         this.scroller.addEventListener("click", (event) => {
             const button = event.target.closest(".copy-code");
             if (button) copyText(button.closest(".code-block").querySelector("code").textContent);
@@ -310,8 +318,12 @@ export class ChatView {
     }
 
     scrollToEnd(force = false) {
-        const distance = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight;
-        if (force || distance < 160) this.scroller.scrollTop = this.scroller.scrollHeight;
+        if (!force && !this.following) return;
+        this.following = true;
+        // After layout, so a block rendered in the next frame (Markdown, images) is included.
+        requestAnimationFrame(() => {
+            this.scroller.scrollTop = this.scroller.scrollHeight;
+        });
     }
 
     userTurn(text, fileNames = []) {
