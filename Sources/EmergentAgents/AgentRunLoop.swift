@@ -83,6 +83,8 @@ final class AgentRunLoop {
                     return await finish(answer: "", limit: .wallTime)
                 }
                 step = result
+                // A cancelled stream can end early without an error; its partial reply is not an answer.
+                if Task.isCancelled { return await fail("The run was cancelled before it finished.") }
             } catch let error as any EmergentError {
                 return await fail("The model failed: \(error.message)" + (error.recovery.map { " \($0)" } ?? ""))
             } catch {

@@ -3,8 +3,8 @@ import EmergentAgents
 import Yams
 
 /// Agent definitions as YAML files.
-enum AgentYAML {
-    static func text(of definition: AgentDefinition) -> String {
+public enum AgentYAML {
+    public static func text(of definition: AgentDefinition) -> String {
         (try? YAMLEncoder().encode(definition)) ?? "name: \(definition.name)\n"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmergentAgents
 import EmergentCore
+import EmergentPlatform
 import EmergentStore
 import Foundation
 
@@ -63,7 +64,7 @@ struct AgentsCommand: AsyncParsableCommand {
                 }
                 definition = agent.definition
             }
-            Terminal.output(definition.yamlText())
+            Terminal.output(AgentYAML.text(of: definition))
         }
     }
 

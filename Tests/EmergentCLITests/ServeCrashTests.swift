@@ -108,7 +108,7 @@ struct ServeCrashTests {
         let agentID = try #require((agent as? [String: Any])?["id"] as? String)
         // Start a streaming run and leave it going: the model step is saved, the python step sleeps.
         let streaming = Task {
-            try await PlainHTTP.send(
+            _ = try await PlainHTTP.send(
                 base + "/v1/agents/\(agentID)/runs", method: "POST", json: #"{"input":"compute it","stream":true}"#,
                 key: key)
         }
