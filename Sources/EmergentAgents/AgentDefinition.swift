@@ -146,11 +146,3 @@ public enum AgentToolKind: String, Sendable, CaseIterable {
 
     static let allNames = Set(allCases.map(\.rawValue))
 }
-
-/// An agent file that cannot be used, with what to change.
-public struct AgentDefinitionError: EmergentError {
-    public var message: String
-    public var recovery: String? { "See the README's agent YAML reference." }
-
-    public init(_ message: String) { self.message = message }
-}
