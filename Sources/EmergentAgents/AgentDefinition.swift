@@ -114,7 +114,10 @@ public struct AgentDefinition: Sendable, Hashable, Codable {
             throw AgentDefinitionError(problems: check.problems, source: source)
         }
         do {
-            return try YAMLDecoder().decode(AgentDefinition.self, from: root)
+            var definition = try YAMLDecoder().decode(AgentDefinition.self, from: root)
+            // The same settings in the file's key order, which an export then keeps.
+            if let ordered = check.toolSettingsInFileOrder(), ordered == definition.tools { definition.tools = ordered }
+            return definition
         } catch let error as DecodingError {
             // The check should have caught this; the coding path still says where it is.
             throw AgentDefinitionError(problems: [check.problem(for: error)], source: source)

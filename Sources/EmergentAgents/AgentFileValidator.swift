@@ -182,6 +182,20 @@ struct AgentFileValidator {
         return nil
     }
 
+    /// Tool settings as the decoder reads them, but with mappings in the order the file writes them (decoding
+    /// goes through a dictionary, which sorts them), so that an exported file keeps the user's order.
+    func toolSettingsInFileOrder() -> [String: JSONValue]? {
+        guard case .mapping(let document)? = root,
+            case .mapping(let tools)? = document.first(where: { $0.key.scalar?.string == "tools" })?.value
+        else { return nil }
+        var settings: [String: JSONValue] = [:]
+        for (key, value) in tools {
+            guard let kind = key.scalar?.string, let json = try? Self.json(value) else { return nil }
+            settings[kind] = json == .null ? .object([:]) : json
+        }
+        return settings
+    }
+
     /// A node as the decoder reads it into a ``JSONValue``, keeping the order of mapping keys.
     static func json(_ node: Node) throws -> JSONValue {
         switch node {

@@ -313,4 +313,131 @@ struct AgentDefinitionTests {
         try definition.validate()
         try AgentDefinition.allTools.validate()
     }
+
+    // MARK: - Export
+
+    /// A definition that uses every field, with text that YAML could misread if it were written carelessly.
+    static let everyField = AgentDefinition(
+        name: "Ünïcode analyst ✓",
+        description: "yes",
+        instructions: """
+              Indented first line: keep its spaces.
+            # not a comment
+            Key: value, "double" and 'single' quotes, a colon: here
+            \tA tabbed line, a trailing backslash \\
+            日本語, emoji 🎉 and 【1†source】
+
+            Two trailing newlines follow.
+
+
+            """,
+        model: "models/gemma-3-270m-q4_k_m.gguf",
+        tools: [
+            "python": ["timeout_seconds": 30, "memory_mb": 1024, "venv": "~/venv"],
+            "browser": [
+                "search": ["provider": "local", "folder": "./site"], "allow_hosts": ["127.0.0.1:8000"],
+                "timeout_seconds": 20.5,
+            ],
+            "knowledge": ["folders": ["./docs"], "embeddings": true, "results": 8],
+            "functions": [
+                [
+                    "name": "get_weather", "description": "Weather: now", "method": "GET",
+                    "url": "https://api.example.com/weather/{city}",
+                    "headers": ["Authorization": "Bearer ${WEATHER_KEY}"],
+                    "parameters": [
+                        "type": "object",
+                        "properties": [
+                            "city": ["type": "string", "enum": ["yes", "no", "10", "null", "1e3", "", "nan", "~"]],
+                            "ratio": ["type": "number", "default": 2.0, "minimum": -0.5, "examples": [1, nil, false]],
+                        ],
+                        "required": ["city"],
+                    ],
+                    "arguments_in": "query", "timeout_seconds": 5,
+                ]
+            ],
+            "openapi": [["location": "./petstore.yaml", "operations": ["listPets"], "headers": [:]]],
+            "mcp": [
+                [
+                    "name": "git", "command": "uvx", "arguments": ["mcp-server-git", "--repository", "/srv/repo"],
+                    "environment": ["TOKEN": "${GITHUB_TOKEN}"], "prefix_tools": true, "call_timeout_seconds": 60,
+                ]
+            ],
+            "image": ["base_url": "https://api.openai.com/v1", "api_key": "${OPENAI_API_KEY}", "model": "dall-e-3"],
+        ],
+        knowledge: ["./handbook.pdf", "./faq.md", "- dash.md", " leading space.md"],
+        limits: AgentLimits(
+            maxToolRounds: 4, maxWallSeconds: 120.5, maxTokens: 4096, toolTimeoutSeconds: 30, maxParallelCalls: 2),
+        sampling: .init(temperature: 0.7, topP: 0.9, topK: 40, minP: 0.05, seed: 4_294_967_295, maxTokens: 512),
+        welcome: "Hi: ask me — anything!",
+        suggestedPrompts: ["What's 2+2?", "#hashtag", "null", "true", "@mention", "key: value", "multi\nline prompt"])
+
+    @Test("export then import gives the same definition", arguments: [AgentDefinition.allTools, Self.everyField])
+    func exportRoundTrip(definition: AgentDefinition) throws {
+        let yaml = definition.yamlText()
+        let reparsed = try AgentDefinition.parse(yaml, source: "exported.yaml")
+        #expect(reparsed == definition, "\(yaml)")
+        #expect(yaml.hasPrefix("name: "))
+        let json = try AgentDefinition.parse(definition.jsonValue().compactJSON, source: "exported.json")
+        #expect(json == definition)
+    }
+
+    @Test("the exported file lists fields in order, writes defaults as {} and multi-line text as a | block")
+    func exportLayout() throws {
+        let allTools = AgentDefinition.allTools.yamlText()
+        #expect(allTools.contains("tools:\n  python: {}\n  browser: {}\n  knowledge: {}\n"), "\(allTools)")
+        #expect(!allTools.contains("limits"))
+
+        let yaml = Self.everyField.yamlText()
+        let keys = yaml.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("-") && $0.contains(":") }
+            .map { String($0.prefix { $0 != ":" }) }
+        #expect(
+            keys == [
+                "name", "description", "instructions", "model", "tools", "knowledge", "limits", "sampling", "welcome",
+                "suggested_prompts",
+            ], "\(yaml)")
+        #expect(yaml.contains(#"description: "yes""#))
+        #expect(yaml.contains("instructions: |"))
+        #expect(yaml.contains("  max_wall_seconds: 120.5\n"))
+        #expect(yaml.contains("  tool_timeout_seconds: 30\n"))
+
+        let json = Self.everyField.jsonValue()
+        guard case .object(let object) = json else {
+            Issue.record("jsonValue() is not an object")
+            return
+        }
+        #expect(object.keys.first == "name")
+        #expect(object.keys.last == "suggested_prompts")
+        #expect(
+            object["tools"].flatMap { if case .object(let tools) = $0 { tools.keys } else { nil } } == [
+                "python", "browser", "knowledge", "functions", "openapi", "mcp", "image",
+            ])
+    }
+
+    @Test("an imported file exports with its settings keys in the order it wrote them")
+    func exportKeepsFileOrder() throws {
+        let yaml = """
+            name: ordered
+            tools:
+              python:
+                warm_pool: 1
+                timeout_seconds: 10
+                memory_mb: 256
+              functions:
+                - url: https://x.example/ping
+                  name: ping
+                  parameters:
+                    type: object
+                    properties: { zeta: { type: string }, alpha: { type: integer } }
+
+            """
+        let definition = try AgentDefinition.parse(yaml)
+        #expect(
+            definition.yamlText()
+                == yaml.replacingOccurrences(
+                    of: "properties: { zeta: { type: string }, alpha: { type: integer } }",
+                    with:
+                        "properties:\n          zeta:\n            type: string\n          alpha:\n            type: integer"
+                )
+                .replacingOccurrences(of: "\n\n", with: "\n"))
+    }
 }
