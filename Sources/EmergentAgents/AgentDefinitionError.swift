@@ -6,8 +6,8 @@ import EmergentCore
 /// `message` lists them one per line, as compilers do:
 ///
 /// ```text
-/// agent.yaml:7:20: limits.max_tool_rounds: expected a whole number ≥ 0, found "ten"
-/// agent.yaml:9:3: instruction: expected one of name, description, …, found an unknown key; did you mean 'instructions'?
+/// agent.yaml:2:1: instruction: expected one of name, description, …, found an unknown key; did you mean 'instructions'?
+/// agent.yaml:5:20: limits.max_tool_rounds: expected a whole number ≥ 0, found "ten"
 /// ```
 public struct AgentDefinitionError: EmergentError {
     public var message: String

@@ -440,4 +440,25 @@ struct AgentDefinitionTests {
                 )
                 .replacingOccurrences(of: "\n\n", with: "\n"))
     }
+
+    // MARK: - The reference
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the example in docs/agent-yaml.md is a valid agent file that uses every field and tool kind")
+    func referenceExample() throws {
+        let document = try String(
+            contentsOf: Self.repositoryRoot.appendingPathComponent("docs/agent-yaml.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "```yaml\n"))
+        let end = try #require(document.range(of: "\n```", range: start.upperBound..<document.endIndex))
+        let example = String(document[start.upperBound..<end.lowerBound])
+        let definition = try AgentDefinition.parse(example, source: "docs/agent-yaml.md")
+        #expect(Set(definition.tools.keys) == Set(AgentToolKind.allCases.map(\.rawValue)))
+        #expect(definition.description != nil && definition.instructions != nil && definition.model != nil)
+        #expect(definition.knowledge != nil && definition.limits != nil && definition.sampling != nil)
+        #expect(definition.welcome != nil && definition.suggestedPrompts != nil)
+        try definition.validate()
+        #expect(try AgentDefinition.parse(definition.yamlText()) == definition)
+    }
 }
