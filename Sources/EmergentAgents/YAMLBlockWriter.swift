@@ -94,7 +94,7 @@ enum YAMLBlockWriter {
             !"-?:".unicodeScalars.contains(first) || (scalars.count == 2 && scalars[1] != " "),
             first != " ", last != " ", last != ":",
             !text.hasPrefix("..."), !text.contains(": "), !text.contains(" #"),
-            text.unicodeScalars.allSatisfy({ isPrintable($0) && $0 != "\t" })
+            text.unicodeScalars.allSatisfy({ isPrintable($0) && $0 != "\t" && $0 != "\n" })
         else { return false }
         let plain = Node.Scalar(text, .implicit, .plain)
         // The decoder reads JSON values (tool settings) as Bool, Int or Double before String, and Yams' tag rules
@@ -154,7 +154,8 @@ enum YAMLBlockWriter {
         if text.hasPrefix("\n") || firstLine?.first == " " || firstLine?.first == "\t" { header += "2" }
         if !text.hasSuffix("\n") {
             header += "-"
-        } else if text.hasSuffix("\n\n") {
+        } else if text.hasSuffix("\n\n") || text == "\n" {
+            // Clipping would drop a last line that is empty, and keeps no break at all when every line is.
             header += "+"
         }
         return header
