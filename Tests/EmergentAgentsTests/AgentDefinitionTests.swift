@@ -274,6 +274,9 @@ struct AgentDefinitionTests {
         #expect((problems[0].line, problems[0].column) == (3, 33))
         #expect((problems[1].line, problems[1].column) == (4, 23))
         #expect(problems[1].suggestion == "browser")
+        // Pretty-printers often indent JSON with tabs, which YAML allows inside brackets.
+        let tabbed = try AgentDefinition.parse("{\n\t\"name\": \"tabs\",\n\t\"tools\": [\"python\"]\n}")
+        #expect(tabbed.name == "tabs" && tabbed.tools.keys.sorted() == ["python"])
         #expect(
             message.hasPrefix(#"request body:3:33: limits.max_tool_rounds: expected a whole number ≥ 0, found "ten""#))
     }
