@@ -107,7 +107,7 @@ struct AgentRoutes {
         router.get("/v1/agents/{id}/export") { request, context in
             await admin("/v1/agents/{id}/export", request, readsBody: false) { _ in
                 let agent = try await agent(context)
-                return Reply.text(AgentYAML.text(of: agent.definition), contentType: "text/yaml; charset=utf-8")
+                return Reply.text(agent.definition.yamlText(), contentType: "text/yaml; charset=utf-8")
             }
         }
         router.get("/v1/agents/{id}/conversations") { request, context in

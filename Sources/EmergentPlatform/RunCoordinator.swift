@@ -129,8 +129,9 @@ public actor RunCoordinator {
         let task = Task {
             for await event in events { await recorder.record(event, cancelled: self.isCancelled(runID)) }
             await recorder.finishIfNeeded(cancelled: self.isCancelled(runID))
-            await broadcast.finish()
             await self.ended(runID, lease: lease)
+            if let final = await recorder.finalEvent { await broadcast.publish(final) }
+            await broadcast.finish()
         }
         live[runID] = (run, task, { loop.cancel() })
         return run

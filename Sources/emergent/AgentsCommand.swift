@@ -64,7 +64,7 @@ struct AgentsCommand: AsyncParsableCommand {
                 }
                 definition = agent.definition
             }
-            Terminal.output(AgentYAML.text(of: definition))
+            Terminal.output(definition.yamlText())
         }
     }
 
