@@ -105,7 +105,7 @@ public actor RunCoordinator {
             text += "\n\n[Attached files, in the working folder /mnt/data: \(names.joined(separator: ", "))]"
         }
         let lease = try await runtimes.acquire(key, definition: definition)
-        let runID = "run_" + Self.randomHex(24)
+        let runID = "run_" + RandomID.hex(24)
         do {
             try await store.createRun(StoredRun(
                 id: runID, agentID: agent.id, agentVersion: version, conversationID: conversation.id, input: text,
@@ -254,10 +254,5 @@ public actor RunCoordinator {
             names.append(name)
         }
         return names
-    }
-
-    static func randomHex(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &generator) ?? "0" })
     }
 }
