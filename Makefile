@@ -1,5 +1,5 @@
 # Emergent — the two commands in the README:
-#   make run    set up everything, build, and start the main job (the OpenAI-compatible server)
+#   make run    set up everything, build, and start the main job (the agent platform, its web UI and the OpenAI API)
 #   make test   set up everything (including llama.cpp's peer tools) and run every test
 SHELL := /bin/bash
 SWIFT ?= swift

@@ -278,7 +278,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EmergentStoreTests",
-            dependencies: ["EmergentStore", "EmergentAgents", "EmergentTools", "EmergentCore"],
+            dependencies: [
+                "EmergentStore", "EmergentAgents", "EmergentTools", "EmergentCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),

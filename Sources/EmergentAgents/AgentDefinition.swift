@@ -30,7 +30,7 @@ public struct AgentDefinition: Sendable, Hashable, Codable {
         /// The most tokens one model call may generate.
         public var maxTokens: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case temperature, topP = "top_p", topK = "top_k", minP = "min_p", seed, maxTokens = "max_tokens"
         }
 
@@ -56,7 +56,7 @@ public struct AgentDefinition: Sendable, Hashable, Codable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, instructions, model, tools, knowledge, limits, sampling, welcome
         case suggestedPrompts = "suggested_prompts"
     }
@@ -106,26 +106,22 @@ public struct AgentDefinition: Sendable, Hashable, Codable {
         return try parse(text, source: path)
     }
 
-    /// Parses YAML (JSON is YAML too).
+    /// Parses YAML (JSON is YAML too). The whole file is checked first, so the error lists every mistake, each
+    /// with its line and column (see ``AgentDefinitionError/problems``).
     public static func parse(_ text: String, source: String = "agent definition") throws -> AgentDefinition {
-        let definition: AgentDefinition
+        let check = AgentFileValidator(text: text)
+        guard check.problems.isEmpty, let root = check.root else {
+            throw AgentDefinitionError(problems: check.problems, source: source)
+        }
         do {
-            definition = try YAMLDecoder().decode(AgentDefinition.self, from: text)
+            var definition = try YAMLDecoder().decode(AgentDefinition.self, from: root)
+            // The same settings in the file's key order, which an export then keeps.
+            if let ordered = check.toolSettingsInFileOrder(), ordered == definition.tools { definition.tools = ordered }
+            return definition
         } catch let error as DecodingError {
-            throw AgentDefinitionError("\(source): \(error.readableDescription)")
-        } catch {
-            throw AgentDefinitionError("\(source) is not valid YAML: \(error)")
+            // The check should have caught this; the coding path still says where it is.
+            throw AgentDefinitionError(problems: [check.problem(for: error)], source: source)
         }
-        for kind in definition.tools.keys where !AgentToolKind.allNames.contains(kind) {
-            throw AgentDefinitionError(
-                "\(source): unknown tool '\(kind)' under 'tools'; expected one of "
-                    + AgentToolKind.allNames.sorted().joined(separator: ", "))
-        }
-        if let limits = definition.limits, limits.maxToolRounds < 0 || limits.maxWallSeconds <= 0 || limits.maxTokens <= 0 {
-            throw AgentDefinitionError(
-                "\(source): 'limits' needs max_tool_rounds ≥ 0, max_wall_seconds > 0 and max_tokens > 0")
-        }
-        return definition
     }
 
     /// The default All Tools agent: Python, the browser over the local search folder, and knowledge.
@@ -143,14 +139,4 @@ public struct AgentDefinition: Sendable, Hashable, Codable {
 /// The tool kinds an agent file may list.
 public enum AgentToolKind: String, Sendable, CaseIterable {
     case python, browser, knowledge, functions, openapi, mcp, image
-
-    static let allNames = Set(allCases.map(\.rawValue))
-}
-
-/// An agent file that cannot be used, with what to change.
-public struct AgentDefinitionError: EmergentError {
-    public var message: String
-    public var recovery: String? { "See the README's agent YAML reference." }
-
-    public init(_ message: String) { self.message = message }
 }

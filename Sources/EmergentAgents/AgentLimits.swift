@@ -11,7 +11,7 @@ public struct AgentLimits: Sendable, Hashable, Codable {
     /// Tool calls run in one round; further calls in the same reply are not run, and the model is told so.
     public var maxParallelCalls: Int
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case maxToolRounds = "max_tool_rounds", maxWallSeconds = "max_wall_seconds", maxTokens = "max_tokens"
         case toolTimeoutSeconds = "tool_timeout_seconds", maxParallelCalls = "max_parallel_calls"
     }

@@ -83,6 +83,8 @@ final class AgentRunLoop {
                     return await finish(answer: "", limit: .wallTime)
                 }
                 step = result
+                // A cancelled stream can end early without an error; its partial reply is not an answer.
+                if Task.isCancelled { return await fail("The run was cancelled before it finished.") }
             } catch let error as any EmergentError {
                 return await fail("The model failed: \(error.message)" + (error.recovery.map { " \($0)" } ?? ""))
             } catch {
@@ -192,7 +194,7 @@ final class AgentRunLoop {
     }
 
     private func resolve(_ pending: ModelStep.PendingCall) -> ResolvedCall {
-        let id = pending.id.isEmpty ? "call_" + String(pending.index) + "_" + randomHex(8) : pending.id
+        let id = pending.id.isEmpty ? "call_" + String(pending.index) + "_" + RandomID.hex(8) : pending.id
         let text = pending.argumentText.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return ResolvedCall(call: ToolCall(id: id, name: pending.name, arguments: .object([:]))) }
         do {
@@ -376,7 +378,7 @@ final class AgentRunLoop {
     }
 
     /// A fresh run id: `run_` and 24 random hex digits.
-    static func newRunID() -> String { "run_" + randomHex(24) }
+    static func newRunID() -> String { "run_" + RandomID.hex(24) }
 
     private func trajectory(status: Trajectory.Status, answer: String, citations: [Citation], limit: AgentLimit?)
         -> Trajectory

@@ -26,11 +26,5 @@ public actor Conversation {
     }
 
     /// A fresh id: `conv_` and 24 random hex digits.
-    public static func newID() -> String { "conv_" + randomHex(24) }
-}
-
-/// Random lowercase hex digits, for ids.
-func randomHex(_ count: Int) -> String {
-    var generator = SystemRandomNumberGenerator()
-    return String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &generator) ?? "0" })
+    public static func newID() -> String { "conv_" + RandomID.hex(24) }
 }

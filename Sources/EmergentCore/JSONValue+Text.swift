@@ -89,6 +89,12 @@ extension JSONValue {
         return object[key]
     }
 
+    /// The element at `index` of an array, or `nil` for other values and indices out of range.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     /// The string, or `nil` when this is not a string.
     public var stringValue: String? {
         if case .string(let text) = self { return text }

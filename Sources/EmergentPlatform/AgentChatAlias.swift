@@ -12,7 +12,7 @@ struct AgentChatAlias {
     static let prefix = "agent:"
     let platform: AgentPlatform
 
-    func respond(_ body: JSONValue, authorization: String?) async throws -> Response {
+    func respond(_ body: JSONValue, authorization: String?, connection: any Channel) async throws -> Response {
         let model = body["model"]?.stringValue ?? ""
         let agentID = String(model.dropFirst(Self.prefix.count))
         _ = try await platform.auth.agent(agentID, authorization)
@@ -39,7 +39,7 @@ struct AgentChatAlias {
         }
         continuation.onTermination = { _ in relay.cancel() }
         return PlatformCalls.eventStream(
-            stream, heartbeat: platform.options.heartbeat,
+            stream, connection: connection, heartbeat: platform.options.heartbeat,
             transform: { event in reply.chunks(for: event, includeUsage: includeUsage) },
             onDisconnect: { if policy == .cancel { await coordinator.cancel(live.id) } })
     }

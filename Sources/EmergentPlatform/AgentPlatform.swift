@@ -82,7 +82,7 @@ public struct AgentPlatform: ServerExtension {
             interruptedRuns: interrupted, generatedAdminKey: generated, defaultAgentID: defaultAgent))
     }
 
-    public func register(on router: Router<BasicRequestContext>, server: EmergentServer) {
+    public func register(on router: Router<EmergentRequestContext>, server: EmergentServer) {
         AgentRoutes(platform: self, server: server).register(on: router)
         RunRoutes(platform: self, server: server).register(on: router)
         FileRoutes(platform: self, server: server).register(on: router)
@@ -93,11 +93,11 @@ public struct AgentPlatform: ServerExtension {
 
     public func ownsChatModel(_ model: String) -> Bool { model.hasPrefix(AgentChatAlias.prefix) }
 
-    public func chatCompletion(_ body: JSONValue, authorization: String?, started: ContinuousClock.Instant)
-        async throws -> Response
-    {
+    public func chatCompletion(
+        _ body: JSONValue, authorization: String?, connection: any Channel, started: ContinuousClock.Instant
+    ) async throws -> Response {
         try await PlatformCalls.guarded {
-            try await AgentChatAlias(platform: self).respond(body, authorization: authorization)
+            try await AgentChatAlias(platform: self).respond(body, authorization: authorization, connection: connection)
         }
     }
 
@@ -137,29 +137,31 @@ enum PlatformCalls {
         return value
     }
 
-    /// An event stream of `events`, with heartbeat comments while quiet; when the client goes away, `onDisconnect`
-    /// runs (the run itself goes on unless it stops the run).
+    /// An event stream of `events`, with heartbeat comments while quiet. When the client goes away (its connection
+    /// closes, or a write fails), `onDisconnect` runs; the run itself goes on unless that stops it.
     static func eventStream(
-        _ events: AsyncStream<RunEvent>, heartbeat: Duration, transform: @escaping @Sendable (RunEvent) -> [ByteBuffer],
-        trailer: [ByteBuffer] = [], onDisconnect: @escaping @Sendable () async -> Void
+        _ events: AsyncStream<RunEvent>, connection: (any Channel)?, heartbeat: Duration,
+        transform: @escaping @Sendable (RunEvent) -> [ByteBuffer], onDisconnect: @escaping @Sendable () async -> Void
     ) -> Response {
         Response(
             status: .ok, headers: Reply.eventStreamHeaders,
             body: ResponseBody { writer in
-                let (merged, continuation) = AsyncStream.makeStream(of: ByteBuffer?.self)
+                let (merged, continuation) = AsyncStream.makeStream(of: Outgoing.self)
                 let relay = Task {
                     for await event in events {
-                        for buffer in transform(event) { continuation.yield(buffer) }
+                        for buffer in transform(event) { continuation.yield(.data(buffer)) }
                     }
-                    for buffer in trailer { continuation.yield(buffer) }
                     continuation.finish()
                 }
                 let beat = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: heartbeat)
                         if Task.isCancelled { break }
-                        continuation.yield(nil)
+                        continuation.yield(.heartbeat)
                     }
+                }
+                connection?.closeFuture.whenComplete { _ in
+                    continuation.yield(.closed)
                 }
                 defer {
                     relay.cancel()
@@ -167,9 +169,13 @@ enum PlatformCalls {
                 }
                 do {
                     for await item in merged {
-                        try await writer.write(item ?? ByteBuffer(string: ": heartbeat\n\n"))
+                        switch item {
+                        case .data(let buffer): try await writer.write(buffer)
+                        case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                        case .closed: throw ClientGone()
+                        }
                     }
-                    if Task.isCancelled { throw CancellationError() }
+                    if Task.isCancelled { throw ClientGone() }
                     try await writer.finish(nil)
                 } catch {
                     await onDisconnect()
@@ -177,4 +183,14 @@ enum PlatformCalls {
                 }
             })
     }
+
+    private enum Outgoing: Sendable {
+        case data(ByteBuffer)
+        case heartbeat
+        /// The client's connection closed.
+        case closed
+    }
+
+    /// The client closed the connection under a stream.
+    struct ClientGone: Error {}
 }

@@ -13,7 +13,7 @@ struct AgentRoutes {
     private var store: any PlatformStore { platform.store }
     private var auth: PlatformAuth { platform.auth }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EmergentRequestContext>) {
         router.get("/v1/agents") { request, _ in
             await admin("/v1/agents", request) { _ in
                 var items: [JSONValue] = []
@@ -107,7 +107,7 @@ struct AgentRoutes {
         router.get("/v1/agents/{id}/export") { request, context in
             await admin("/v1/agents/{id}/export", request, readsBody: false) { _ in
                 let agent = try await agent(context)
-                return Reply.text(AgentYAML.text(of: agent.definition), contentType: "text/yaml; charset=utf-8")
+                return Reply.text(agent.definition.yamlText(), contentType: "text/yaml; charset=utf-8")
             }
         }
         router.get("/v1/agents/{id}/conversations") { request, context in
@@ -137,7 +137,7 @@ struct AgentRoutes {
         }
     }
 
-    private func agent(_ context: BasicRequestContext) async throws -> StoredAgent {
+    private func agent(_ context: EmergentRequestContext) async throws -> StoredAgent {
         let id = context.parameters.get("id") ?? ""
         guard let agent = try await store.agent(id) else { throw PlatformError.notFound("agent", id) }
         return agent

@@ -13,7 +13,7 @@ struct FileRoutes {
 
     private var store: any PlatformStore { platform.store }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EmergentRequestContext>) {
         let limit = platform.options.fileLimit
         router.post("/v1/files") { request, _ in
             await server.handle("/v1/files", request, readsBody: false, authenticated: false) { _, _ in

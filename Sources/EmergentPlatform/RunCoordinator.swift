@@ -105,7 +105,7 @@ public actor RunCoordinator {
             text += "\n\n[Attached files, in the working folder /mnt/data: \(names.joined(separator: ", "))]"
         }
         let lease = try await runtimes.acquire(key, definition: definition)
-        let runID = "run_" + Self.randomHex(24)
+        let runID = "run_" + RandomID.hex(24)
         do {
             try await store.createRun(StoredRun(
                 id: runID, agentID: agent.id, agentVersion: version, conversationID: conversation.id, input: text,
@@ -129,8 +129,9 @@ public actor RunCoordinator {
         let task = Task {
             for await event in events { await recorder.record(event, cancelled: self.isCancelled(runID)) }
             await recorder.finishIfNeeded(cancelled: self.isCancelled(runID))
-            await broadcast.finish()
             await self.ended(runID, lease: lease)
+            if let final = await recorder.finalEvent { await broadcast.publish(final) }
+            await broadcast.finish()
         }
         live[runID] = (run, task, { loop.cancel() })
         return run
@@ -253,10 +254,5 @@ public actor RunCoordinator {
             names.append(name)
         }
         return names
-    }
-
-    static func randomHex(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in "0123456789abcdef".randomElement(using: &generator) ?? "0" })
     }
 }

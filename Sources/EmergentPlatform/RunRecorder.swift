@@ -132,9 +132,13 @@ actor RunRecorder {
             input: "", answer: outcome.answer, error: outcome.error, usage: outcome.usage, limitHit: outcome.limitHit,
             citations: outcome.citations, artifacts: outcome.artifacts, createdAt: Date(), finishedAt: Date(),
             durationSeconds: outcome.durationSeconds)
-        await broadcast.publish(RunEvent(
-            name: outcome.status == .completed ? "run.completed" : "run.failed", data: PlatformJSON.runResult(run)))
+        finalEvent = RunEvent(
+            name: outcome.status == .completed ? "run.completed" : "run.failed", data: PlatformJSON.runResult(run))
     }
+
+    /// `run.completed` or `run.failed`, once the outcome is saved; the coordinator publishes it after releasing the
+    /// run, so a client that acts on it (the next message) finds the conversation free.
+    private(set) var finalEvent: RunEvent?
 
     /// Saves new artifacts as files (once each, by path) and returns this output's.
     private func save(_ produced: [Artifact]) async -> [StoredArtifact] {

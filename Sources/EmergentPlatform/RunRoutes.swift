@@ -15,7 +15,7 @@ struct RunRoutes {
     private var auth: PlatformAuth { platform.auth }
     private var coordinator: RunCoordinator { platform.coordinator }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EmergentRequestContext>) {
         router.post("/v1/agents/{id}/runs") { request, context in
             let agentID = context.parameters.get("id") ?? ""
             return await server.handle("/v1/agents/{id}/runs", request, authenticated: false) { body, _ in
@@ -26,7 +26,7 @@ struct RunRoutes {
                     guard body?["stream"] == .bool(true) else {
                         return Reply.json(await live.result()?.data ?? .null)
                     }
-                    return stream(live)
+                    return stream(live, connection: context.channel)
                 }
             }
         }
@@ -44,7 +44,9 @@ struct RunRoutes {
             return await server.handle("/v1/runs/{id}/events", request, readsBody: false, authenticated: false) { _, _ in
                 try await PlatformCalls.guarded {
                     let run = try await run(id, request)
-                    if let live = await coordinator.liveRun(run.id) { return stream(live, stopsRun: false) }
+                    if let live = await coordinator.liveRun(run.id) {
+                        return stream(live, connection: context.channel, stopsRun: false)
+                    }
                     // Ended: its saved steps, then its result.
                     var events: [RunEvent] = []
                     for step in try await store.steps(of: run.id) {
@@ -57,8 +59,8 @@ struct RunRoutes {
                         continuation.finish()
                     }
                     return PlatformCalls.eventStream(
-                        replay, heartbeat: platform.options.heartbeat, transform: { [Reply.event($0.name, $0.data)] },
-                        onDisconnect: {})
+                        replay, connection: context.channel, heartbeat: platform.options.heartbeat,
+                        transform: { [Reply.event($0.name, $0.data)] }, onDisconnect: {})
                 }
             }
         }
@@ -107,9 +109,9 @@ struct RunRoutes {
     }
 
     /// The run's events as SSE; when the client leaves, the disconnect policy decides whether the run goes on.
-    private func stream(_ live: LiveRun, stopsRun: Bool = true) -> Response {
+    private func stream(_ live: LiveRun, connection: any Channel, stopsRun: Bool = true) -> Response {
         let (coordinator, policy) = (coordinator, platform.options.disconnectPolicy)
-        return AsyncStreamBox.response(live: live, heartbeat: platform.options.heartbeat) {
+        return AsyncStreamBox.response(live: live, connection: connection, heartbeat: platform.options.heartbeat) {
             if stopsRun, policy == .cancel { await coordinator.cancel(live.id) }
         }
     }
@@ -175,7 +177,7 @@ struct RunRoutes {
 /// Builds a run's SSE response.
 enum AsyncStreamBox {
     static func response(
-        live: LiveRun, heartbeat: Duration, onDisconnect: @escaping @Sendable () async -> Void
+        live: LiveRun, connection: any Channel, heartbeat: Duration, onDisconnect: @escaping @Sendable () async -> Void
     ) -> Response {
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let relay = Task {
@@ -184,6 +186,7 @@ enum AsyncStreamBox {
         }
         continuation.onTermination = { _ in relay.cancel() }
         return PlatformCalls.eventStream(
-            stream, heartbeat: heartbeat, transform: { [Reply.event($0.name, $0.data)] }, onDisconnect: onDisconnect)
+            stream, connection: connection, heartbeat: heartbeat, transform: { [Reply.event($0.name, $0.data)] },
+            onDisconnect: onDisconnect)
     }
 }

@@ -7,7 +7,7 @@ import NIOCore
 /// The web UI's files: `/` is the app, `/ui/<file>` its scripts, styles and icons. No key is needed for these; the
 /// app asks for one.
 struct WebRoutes {
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EmergentRequestContext>) {
         router.get("/") { _, _ in Self.serve("index.html") }
         router.get("/ui/{file}") { _, context in Self.serve(context.parameters.get("file") ?? "") }
     }

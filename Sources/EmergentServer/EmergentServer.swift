@@ -48,12 +48,13 @@ public struct EmergentServer: Sendable {
     }
 
     /// The router with every documented route.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter() -> Router<EmergentRequestContext> {
+        let router = Router(context: EmergentRequestContext.self)
         let chat = ChatCompletionsEndpoint(catalog: catalog, metrics: metrics)
         let completions = CompletionsEndpoint(catalog: catalog, metrics: metrics)
         let utility = UtilityEndpoints(catalog: catalog)
-        router.post("/v1/chat/completions") { request, _ in
+        router.post("/v1/chat/completions") { request, context in
+            let connection = context.channel
             let authorization = request.headers[.authorization]
             return await handle(
                 "/v1/chat/completions", request,
@@ -65,7 +66,8 @@ public struct EmergentServer: Sendable {
             ) { body, started in
                 let body = try Self.require(body)
                 if let model = body["model"]?.stringValue, let owner = extensions.first(where: { $0.ownsChatModel(model) }) {
-                    return try await owner.chatCompletion(body, authorization: authorization, started: started)
+                    return try await owner.chatCompletion(
+                        body, authorization: authorization, connection: connection, started: started)
                 }
                 return try await chat.respond(to: body, started: started)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmergentAgents
 import EmergentCore
+import EmergentPlatform
 import EmergentStore
 import Foundation
 

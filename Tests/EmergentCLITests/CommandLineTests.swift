@@ -221,8 +221,8 @@ struct AskCommandTests {
         "a bad agent file exits 1 naming the problem",
         arguments: [
             ("name: x\ntools: [python, teleport]", "unknown tool 'teleport'"),
-            ("tools: [python]", "missing 'name'"),
-            ("name: x\nlimits: { max_tool_rounds: lots }", "'limits.max_tool_rounds' should be Int"),
+            ("tools: [python]", ":1:1: name: expected a non-empty string"),
+            ("name: x\nlimits: { max_tool_rounds: lots }", #":2:28: limits.max_tool_rounds: expected a whole number ≥ 0, found "lots""#),
         ])
     func badAgentFile(yaml: String, expected: String) throws {
         let result = try EmergentBinary.run(["ask", "hi", "--agent", try Self.agentFile(yaml)])

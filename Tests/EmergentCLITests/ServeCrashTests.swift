@@ -108,7 +108,7 @@ struct ServeCrashTests {
         let agentID = try #require((agent as? [String: Any])?["id"] as? String)
         // Start a streaming run and leave it going: the model step is saved, the python step sleeps.
         let streaming = Task {
-            try await PlainHTTP.send(
+            _ = try await PlainHTTP.send(
                 base + "/v1/agents/\(agentID)/runs", method: "POST", json: #"{"input":"compute it","stream":true}"#,
                 key: key)
         }
@@ -143,5 +143,53 @@ struct ServeCrashTests {
         let messages = ((detail as? [String: Any])?["messages"] as? [[String: Any]]) ?? []
         #expect(messages.map { $0["role"] as? String } == ["user", "assistant"])
         #expect((messages.last?["tool_calls"] as? [Any])?.count == 1)
+    }
+}
+
+@Suite("emergent agents", .enabled(if: EmergentBinary.path != nil, "the emergent binary is not built"))
+struct AgentsCommandTests {
+    @Test("import → list → export gives an equivalent definition; a bad file exits 1 with line and column")
+    func importExport() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("emergent-agents-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        setenv("EMERGENT_HOME", home.path, 1)
+        defer { unsetenv("EMERGENT_HOME") }
+        let file = home.appendingPathComponent("analyst.yaml")
+        try """
+            name: Analyst
+            description: Reads data.
+            instructions: |
+              Use Python for every number.
+              Say which file you read.
+            model: default
+            tools:
+              python: {timeout_seconds: 20}
+            limits: {max_tool_rounds: 5}
+            welcome: Send me a CSV.
+            suggested_prompts: [Summarise my data]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let imported = try EmergentBinary.run(["agents", "import", file.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let id = imported.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.hasPrefix("agt_"))
+        let listed = try EmergentBinary.run(["agents", "list"])
+        #expect(listed.stdout.contains(id) && listed.stdout.contains("Analyst") && listed.stdout.contains("v1"))
+        let exported = try EmergentBinary.run(["agents", "export", id])
+        #expect(exported.status == 0)
+        #expect(exported.stdout.contains("Use Python for every number."))
+        // The export imports again, to the same definition.
+        let copy = home.appendingPathComponent("copy.yaml")
+        try exported.stdout.write(to: copy, atomically: true, encoding: .utf8)
+        let second = try EmergentBinary.run(["agents", "import", copy.path])
+        let secondID = second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let again = try EmergentBinary.run(["agents", "export", secondID])
+        #expect(again.stdout == exported.stdout)
+
+        let bad = home.appendingPathComponent("bad.yaml")
+        try "name: Bad\nlimits:\n  max_tool_rounds: ten\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try EmergentBinary.run(["agents", "import", bad.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.yaml:3:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("limits.max_tool_rounds"))
     }
 }

@@ -2,6 +2,7 @@ import EmergentCore
 import EmergentPlatform
 import EmergentServer
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Agent management API", .serialized)

@@ -1,6 +1,7 @@
 import EmergentCore
 import EmergentPlatform
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("OpenAI alias agent:<id>", .serialized)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import EmergentCore
 import EmergentPlatform
 import Foundation
@@ -207,27 +206,16 @@ struct RunAPITests {
 
     /// Starts a streaming run, reads until `run.started`, and drops the connection; returns the run id.
     static func startAndDisconnect(_ live: PlatformServer, agent: String) async throws -> String {
-        var request = HTTPClientRequest(url: live.base + "/v1/agents/\(agent)/runs")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(PlatformServer.adminKey)")
-        request.body = .bytes(ByteBuffer(string: #"{"input":"slow answer","stream":true}"#))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var runID: String?
-        do {
-            let response = try await client.execute(request, timeout: .seconds(30))
-            var text = ""
-            for try await chunk in response.body {
-                text += String(buffer: chunk)
-                if let event = PlatformServer.events(text).first(where: { $0.name == "run.started" }) {
-                    runID = event.data["run_id"]?.stringValue
-                    break
-                }
-            }
-        } catch {}
-        // Shutting the client down closes the connection mid-stream.
-        try await client.shutdown()
-        guard let runID else { throw TestFailure("the stream sent no run.started") }
-        return runID
+        let port = live.port
+        let text = try await Task.detached {
+            try HangUpClient.request(
+                port: port, path: "/v1/agents/\(agent)/runs", body: #"{"input":"slow answer","stream":true}"#,
+                key: PlatformServer.adminKey, until: "event: model.delta")
+        }.value
+        guard let start = text.range(of: "\"run_id\":\""),
+            let end = text[start.upperBound...].firstIndex(of: "\"")
+        else { throw TestFailure("the stream sent no run.started: \(text)") }
+        return String(text[start.upperBound..<end])
     }
 
     /// Polls the run until it has ended.

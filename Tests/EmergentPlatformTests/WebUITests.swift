@@ -2,6 +2,7 @@ import EmergentCore
 import EmergentModels
 import EmergentPlatform
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Web UI in headless Chromium", .serialized)

@@ -1,3 +1,5 @@
+import EmergentCore
+
 /// Random record ids: a kind prefix and 24 lowercase hex digits (96 random bits).
 enum RecordID {
     static let agent = "agt_"
@@ -5,11 +7,7 @@ enum RecordID {
     static let file = "file-"
     static let key = "key_"
 
-    static func make(_ prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + Hex.string(bytes)
-    }
+    static func make(_ prefix: String) -> String { prefix + RandomID.hex(24) }
 }
 
 /// Lowercase hexadecimal text for bytes.

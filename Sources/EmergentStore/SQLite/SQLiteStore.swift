@@ -30,12 +30,11 @@ public final class SQLiteStore: PlatformStore {
         configuration.label = "EmergentStore"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // WAL with FULL syncs the log on every commit: a returned write survives a power cut.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             database = try DatabasePool(path: databasePath, configuration: configuration)
+            // GRDB sets NORMAL when it turns WAL on; FULL syncs the log at every commit, so a write that returned
+            // survives a power cut, not only a crash.
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try StoreSchema.migrator.migrate(database)
         } catch {
             throw StoreError.database(error, path: databasePath, while: "open the database")

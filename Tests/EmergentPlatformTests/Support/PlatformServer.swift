@@ -157,7 +157,9 @@ enum TestScripts {
             }
             let input = last.content
             if let range = input.range(of: "python:") {
-                let code = String(input[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                // The code runs to the end of the line (attached files are noted after a blank line).
+                let rest = input[range.upperBound...]
+                let code = String(rest.prefix { $0 != "\n" }).trimmingCharacters(in: .whitespaces)
                 return .toolCall("python", JSONValue.object(["code": .string(code)]).compactJSON)
             }
             if input.hasPrefix("slow") {

@@ -16,7 +16,8 @@ struct AgentRow: Codable, FetchableRecord, PersistableRecord {
 
     func record() throws(StoreError) -> StoredAgent {
         StoredAgent(
-            id: id, definition: try StoreJSON.decode(AgentDefinition.self, from: definition, "definition of agent \(id)"),
+            id: id,
+            definition: try StoreJSON.decode(AgentDefinition.self, from: definition, "definition of agent \(id)"),
             publishedVersion: publishedVersion, createdAt: Milliseconds.date(createdAt),
             updatedAt: Milliseconds.date(updatedAt))
     }

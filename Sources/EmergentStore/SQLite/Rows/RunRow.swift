@@ -59,7 +59,8 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
 
     func record() throws(StoreError) -> StoredRun {
         guard let runStatus = RunStatus(rawValue: status) else {
-            throw StoreError.storage("run \(id) has the status '\(status)', which this version of Emergent does not know")
+            throw StoreError.storage(
+                "run \(id) has the status '\(status)', which this version of Emergent does not know")
         }
         var limit: AgentLimit?
         if let limitHit {
