@@ -162,10 +162,7 @@ function showGate(message = "") {
 
 function rejection(error) {
     if (error.status === 401) return `The server did not accept this key (401: ${error.message}). Check it and try again.`;
-    if (error.status === 403) {
-        return `This key may not use the console (403: ${error.message}). An agent key only runs its agent; ` +
-            "sign in with the admin key.";
-    }
+    if (error.status === 403) return `This is not the admin key (403). ${error.message}`;
     return `Could not check the key: ${error.message}`;
 }
 

@@ -269,7 +269,12 @@ export function builderPage({ agentID, tab = "build" }) {
     const element = h("div", { class: "builder" }, head,
         h("div", { class: "builder-grid" }, h("div", { class: "builder-main" }, buildPanel, apiPanel), chatColumn));
 
-    form.addEventListener("input", changed);
+    form.addEventListener("input", (event) => {
+        // Editing a field the server refused clears its message (JSON areas check themselves as they change).
+        const target = event.target;
+        if (target.getAttribute("aria-invalid") && !target.classList.contains("mono")) markInvalid(target, null);
+        changed();
+    });
     form.addEventListener("change", changed);
     element.addEventListener("keydown", (event) => {
         if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
@@ -285,6 +290,8 @@ export function builderPage({ agentID, tab = "build" }) {
         const toggle = h("input", { type: "checkbox", role: "switch", id: switchID, class: "switch-input",
             dataset: { tool: spec.kind, path: `tools.${spec.kind}` } });
         const panel = h("div", { class: "tool-settings", hidden: true });
+        const error = h("p", { class: "field-error tool-error", id: `${switchID}-error`, hidden: true });
+        toggle.setAttribute("aria-describedby", error.id);
         const element = h("div", { class: "tool-row", dataset: { tool: spec.kind } },
             h("div", { class: "tool-row-head" },
                 h("span", { class: "tool-row-icon", "aria-hidden": "true" }, icon(spec.icon, 18)),
@@ -292,7 +299,7 @@ export function builderPage({ agentID, tab = "build" }) {
                     h("span", { class: "tool-row-title" }, spec.title, " ", h("code", { class: "muted" }, spec.kind)),
                     h("span", { class: "tool-row-summary" }, spec.summary)),
                 h("span", { class: "switch" }, toggle, h("span", { class: "switch-track", "aria-hidden": "true" }))),
-            panel);
+            error, panel);
         const row = { spec, toggle, panel, element, items: [], advanced: null, controls: [] };
         toggle.addEventListener("change", () => {
             panel.hidden = !toggle.checked;
@@ -682,14 +689,17 @@ export function builderPage({ agentID, tab = "build" }) {
         errorPanel.hidden = false;
         const paths = new Set();
         if (error.param) paths.add(String(error.param).replace(/^definition\./, ""));
-        for (const match of String(error.message).matchAll(/'([a-z_]+(?:\.[a-z_0-9]+)*)'/g)) paths.add(match[1]);
-        for (const match of String(error.message).matchAll(/\b(tools\.[a-z]+)\b/g)) paths.add(match[1]);
+        // Field paths the message names: 'limits.max_tool_rounds', tools.pythn, name.
+        const fieldPath = new RegExp(`(?:^|\\d+:\\d+:\\s*|')((?:${DEFINITION_KEYS.join("|")})(?:\\.\\w+)*)(?=:|')`, "gm");
+        for (const match of String(error.message).matchAll(fieldPath)) paths.add(match[1]);
         let first = null;
         for (const path of paths) {
             const control = form.querySelector(`[data-path="${CSS.escape(path)}"]`) ||
                 form.querySelector(`[data-path="${CSS.escape(path.split(".").slice(0, 2).join("."))}"]`);
             if (!control) continue;
-            markInvalid(control, lines[0] || error.message);
+            // Beside the field, only what is wrong with it; the whole message stays above the form.
+            const after = String(error.message).split(`${path}:`)[1];
+            markInvalid(control, after ? after.replace(/\s*See the [\s\S]*$/, "").trim() : lines[0] || error.message);
             first = first || control;
         }
         if (first) revealControl(first);
@@ -755,6 +765,7 @@ export function builderPage({ agentID, tab = "build" }) {
         const confirmed = await openDialog({
             title: agent.published_version ? `Publish version ${agent.published_version + 1}?` : "Publish?",
             body, actions: [{ label: "Cancel", value: false }, { label: "Publish", value: true, kind: "primary" }],
+            initialFocus: note,
         });
         if (!confirmed) return;
         try {

@@ -93,13 +93,14 @@ export function toast(message, kind = "info") {
     if (!region) return;
     const item = h("div", { class: `toast toast-${kind}` }, icon(kind === "error" ? "alert" : "check", 16), message);
     region.append(item);
-    setTimeout(() => item.classList.add("leaving"), kind === "error" ? 6000 : 2800);
-    setTimeout(() => item.remove(), kind === "error" ? 6400 : 3200);
+    setTimeout(() => item.classList.add("leaving"), kind === "error" ? 6000 : 2200);
+    setTimeout(() => item.remove(), kind === "error" ? 6400 : 2600);
 }
 
 /**
  * A modal dialog (native <dialog>: Escape closes it, focus is trapped and restored).
  * `actions` is a list of {label, value, kind}; resolves with the chosen value, or null when dismissed.
+ * `initialFocus` is an action's index or an element of the body; the last action by default.
  */
 export function openDialog({ title, body, actions, initialFocus }) {
     return new Promise((resolve) => {
@@ -129,7 +130,8 @@ export function openDialog({ title, body, actions, initialFocus }) {
         document.body.append(dialog);
         dialog.returnValue = "";
         dialog.showModal();
-        const focusTarget = initialFocus === undefined ? buttons[buttons.length - 1] : buttons[initialFocus];
+        const focusTarget = initialFocus instanceof Element ? initialFocus
+            : initialFocus === undefined ? buttons[buttons.length - 1] : buttons[initialFocus];
         if (focusTarget) focusTarget.focus();
     });
 }

@@ -135,9 +135,9 @@ export function runPage({ runID }) {
                     bar,
                     h("span", { class: "step-duration mono" }, h("span", { class: "visually-hidden" }, "takes "),
                         formatSeconds(duration)),
-                    h("span", { class: "step-tokens small" }, tokenText,
+                    h("span", { class: "step-tokens small" }, h("span", {}, tokenText),
                         isModel && step.first_token_seconds != null
-                            ? h("span", { class: "muted" }, ` · TTFT ${formatSeconds(step.first_token_seconds)}`) : null)),
+                            ? h("span", { class: "muted" }, `TTFT ${formatSeconds(step.first_token_seconds)}`) : null)),
                 h("div", { class: "step-content" }, stepContent(step))));
     }
 
