@@ -151,6 +151,9 @@ class Check:
         composer = self.wait_for(".builder-chat textarea.composer-input", 15, "the test chat beside the form")
         self.wait(lambda: "saved" in self.text_of(self.find(".save-state")).lower(), 10, "the saved state")
         log(f"created agent {agent_id} ('{name}') through the form")
+        # The screenshot shows the tools with python on, beside the test chat.
+        self.js("document.querySelector('.tool-row[data-tool=\"python\"]').scrollIntoView({block: 'center'})")
+        time.sleep(0.3)
         self.screenshot("builder.png")
 
         # Ask the draft in the test chat.
@@ -166,7 +169,7 @@ class Check:
 
         answer = self.wait(answered, CHAT_TIMEOUT, "a finished answer containing 42")
         card = self.find('.builder-chat .tool-card[data-tool="python"]')
-        card_text = " ".join(self.text_of(card).split())
+        card_text = " | ".join(line.strip() for line in (card.text or self.text_of(card)).splitlines() if line.strip())
         if "6" not in card_text or "7" not in card_text:
             raise Failure(f"the python tool card does not show the call: {card_text[:300]!r}")
         if "error" in (card.get_attribute("class") or "").split():
