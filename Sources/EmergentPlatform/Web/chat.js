@@ -521,14 +521,21 @@ class AssistantTurn {
 
     /** Adds a stored run's details to a turn rebuilt from messages. */
     enrich(run) {
-        // A step keeps its artifacts as the tool made them (name, path on the server); the run lists them as files.
+        // A saved step's artifact path is its file's URL (/v1/files/<id>/content); older ones fall back to the
+        // run's file list, matched by name.
         const stored = new Map((run.artifacts || []).map((artifact) => [artifact.name, artifact]));
+        const fromPath = (artifact) => {
+            const match = /^\/v1\/files\/([^/]+)\/content$/.exec(artifact.path || "");
+            if (!match) return null;
+            return { file_id: match[1], url: artifact.path, name: artifact.name, mime_type: artifact.mime_type,
+                     bytes: artifact.byte_count };
+        };
         for (const step of run.steps || []) {
             if (step.kind !== "tool" || !step.output) continue;
             for (const source of step.output.citations || []) this.chat.sources.set(source.id, source);
             const card = this.cards.get(step.call_id);
             const artifacts = (step.output.artifacts || [])
-                .map((artifact) => (artifact.file_id ? artifact : stored.get(artifact.name)))
+                .map((artifact) => (artifact.file_id ? artifact : fromPath(artifact) || stored.get(artifact.name)))
                 .filter(Boolean);
             if (card) card.setOutput({ ...step.output, artifacts }, step.duration_seconds);
         }
