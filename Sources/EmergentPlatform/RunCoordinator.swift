@@ -75,6 +75,8 @@ public actor RunCoordinator {
     private let logger: Logger
     private var live: [String: (run: LiveRun, task: Task<Void, Never>, cancel: @Sendable () -> Void)] = [:]
     private var cancelled: Set<String> = []
+    /// Conversations whose next run is being set up (not yet in `live`).
+    private var starting: Set<String> = []
     /// Conversations with their tool state and citation ids, kept while in use.
     private var conversations: [String: (conversation: Conversation, lastUsed: ContinuousClock.Instant)] = [:]
     private var accepting = true
@@ -98,21 +100,28 @@ public actor RunCoordinator {
             throw PlatformError.notFound("agent", request.agentID)
         }
         let (definition, version, key) = try await definition(of: agent, request.version)
+        // Reserves the conversation until the run is registered as live (or fails to start).
         let conversation = try await conversation(for: request, agentID: agent.id, input: input)
         var text = input
-        if !request.files.isEmpty {
-            let names = try await place(request.files, in: conversation.workDirectory)
-            text += "\n\n[Attached files, in the working folder /mnt/data: \(names.joined(separator: ", "))]"
-        }
-        let lease = try await runtimes.acquire(key, definition: definition)
+        let lease: AgentRuntimes.Lease
         let runID = "run_" + RandomID.hex(24)
         do {
-            try await store.createRun(StoredRun(
-                id: runID, agentID: agent.id, agentVersion: version, conversationID: conversation.id, input: text,
-                createdAt: Date()))
-            try await store.appendMessages([.user(text)], to: conversation.id, runID: runID)
+            if !request.files.isEmpty {
+                let names = try await place(request.files, in: conversation.workDirectory)
+                text += "\n\n[Attached files, in the working folder /mnt/data: \(names.joined(separator: ", "))]"
+            }
+            lease = try await runtimes.acquire(key, definition: definition)
+            do {
+                try await store.createRun(StoredRun(
+                    id: runID, agentID: agent.id, agentVersion: version, conversationID: conversation.id, input: text,
+                    createdAt: Date()))
+                try await store.appendMessages([.user(text)], to: conversation.id, runID: runID)
+            } catch {
+                await runtimes.release(lease)
+                throw error
+            }
         } catch {
-            await runtimes.release(lease)
+            starting.remove(conversation.id)
             throw error
         }
         let priorMessages = await conversation.messages.count
@@ -134,6 +143,7 @@ public actor RunCoordinator {
             await broadcast.finish()
         }
         live[runID] = (run, task, { loop.cancel() })
+        starting.remove(conversation.id)
         return run
     }
 
@@ -214,22 +224,35 @@ public actor RunCoordinator {
             guard let stored = try await store.conversation(id), stored.agentID == agentID else {
                 throw PlatformError.notFound("conversation of this agent", id)
             }
-            if live.values.contains(where: { $0.run.conversationID == id }) {
+            // No await between this check and the reservation: two requests cannot both pass it.
+            if starting.contains(id) || live.values.contains(where: { $0.run.conversationID == id }) {
                 throw PlatformError.conflict(
                     "The conversation '\(id)' has a run in progress; wait for it to end (or cancel it) before sending "
                         + "the next message.", code: "conversation_busy")
             }
+            starting.insert(id)
             if let cached = conversations[id] {
                 conversations[id]?.lastUsed = .now
                 return cached.conversation
             }
-            let messages = ConversationRepair.repaired(try await store.messages(in: id).map(\.message))
-            return remember(Conversation(id: id, root: sandboxRoot, messages: messages))
+            do {
+                let messages = ConversationRepair.repaired(try await store.messages(in: id).map(\.message))
+                return remember(Conversation(id: id, root: sandboxRoot, messages: messages))
+            } catch {
+                starting.remove(id)
+                throw error
+            }
         }
         let title = String(input.split(separator: "\n").first.map(String.init)?.prefix(60) ?? "")
         let stored = try await store.createConversation(agentID: agentID, title: title)
+        starting.insert(stored.id)
         let history = request.history.filter { $0.role == .user || $0.role == .assistant }
-        if !history.isEmpty { try await store.appendMessages(history, to: stored.id, runID: nil) }
+        do {
+            if !history.isEmpty { try await store.appendMessages(history, to: stored.id, runID: nil) }
+        } catch {
+            starting.remove(stored.id)
+            throw error
+        }
         return remember(Conversation(id: stored.id, root: sandboxRoot, messages: history))
     }
 

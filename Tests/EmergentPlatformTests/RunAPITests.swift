@@ -179,6 +179,30 @@ struct RunAPITests {
         #expect(otherConversation.status == 404)
     }
 
+    @Test("two messages at once on one conversation: one runs, the other gets 409 conversation_busy")
+    func busyConversation() async throws {
+        let live = try await PlatformServer.start(models: ["scripted": TestScripts.model(pause: .milliseconds(20))])
+        defer { Task { await live.stop() } }
+        let id = try await live.createAgent(TestScripts.agent())
+        let first = try await live.send("/v1/agents/\(id)/runs", json: ["input": "hello"])
+        let conversation = try #require(first.json["conversation_id"]?.stringValue)
+        let replies = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await live.send(
+                        "/v1/agents/\(id)/runs", json: ["input": "slow reply", "conversation_id": .string(conversation)]
+                    ).status
+                }
+            }
+            var statuses: [Int] = []
+            for try await status in group { statuses.append(status) }
+            return statuses.sorted()
+        }
+        #expect(replies == [200, 409, 409, 409])
+        let stored = try await live.send("/v1/conversations/\(conversation)", method: .GET)
+        #expect(stored.json["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } == ["user", "assistant", "user", "assistant"])
+    }
+
     @Test("20 simultaneous runs with the real Python tool all complete")
     func concurrentRuns() async throws {
         let live = try await PlatformServer.start()
