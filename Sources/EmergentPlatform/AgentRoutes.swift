@@ -104,6 +104,17 @@ struct AgentRoutes {
                 return Reply.json(PlatformJSON.list(try await store.keys(scope: .agent(agent.id)).map { PlatformJSON.key($0) }))
             }
         }
+        router.delete("/v1/agents/{id}/keys/{key}") { request, context in
+            await admin("/v1/agents/{id}/keys/{key}", request, readsBody: false) { _ in
+                let agent = try await agent(context)
+                let keyID = context.parameters.get("key") ?? ""
+                guard try await store.keys(scope: .agent(agent.id)).contains(where: { $0.id == keyID }) else {
+                    throw PlatformError.notFound("key of this agent", keyID)
+                }
+                try await store.deleteKey(keyID)
+                return Reply.json(["id": .string(keyID), "object": "api_key.deleted", "deleted": true])
+            }
+        }
         router.get("/v1/agents/{id}/export") { request, context in
             await admin("/v1/agents/{id}/export", request, readsBody: false) { _ in
                 let agent = try await agent(context)

@@ -37,6 +37,7 @@ enum PlatformOperations {
         Operation(method: "GET", path: "/v1/agents/{id}/versions", summary: "Published versions (admin)"),
         Operation(method: "POST", path: "/v1/agents/{id}/keys", summary: "Make an API key for one agent, shown once (admin)", requestSchema: ["type": "object", "properties": ["name": ["type": "string"]]]),
         Operation(method: "GET", path: "/v1/agents/{id}/keys", summary: "An agent's keys, without secrets (admin)"),
+        Operation(method: "DELETE", path: "/v1/agents/{id}/keys/{key}", summary: "Revoke an agent key (admin)"),
         Operation(method: "GET", path: "/v1/agents/{id}/export", summary: "The agent's definition as YAML (admin)", responseContentType: "text/yaml"),
         Operation(method: "GET", path: "/v1/agents/{id}/conversations", summary: "An agent's conversations"),
         Operation(method: "POST", path: "/v1/agents/{id}/runs", summary: "Run the agent on one input, streamed (SSE) or blocking", requestSchema: run),

@@ -125,6 +125,11 @@ struct AgentAPITests {
             "/v1/chat/completions", json: ["model": .string("agent:\(second)"), "messages": [["role": "user", "content": "hi"]]],
             key: key)
         #expect(aliasOther.status == 403)
+        // Revoked, the key stops working at once.
+        let keyID = try #require(keyReply.json["id"]?.stringValue)
+        #expect(try await live.send("/v1/agents/\(first)/keys/\(keyID)", method: .DELETE).status == 200)
+        #expect(try await live.send("/v1/agents/\(first)/runs", json: ["input": "hi"], key: key).status == 401)
+        #expect(try await live.send("/v1/agents/\(first)/keys/\(keyID)", method: .DELETE).status == 404)
     }
 
     @Test("deleting an agent with conversations is refused (409) unless forced, which deletes them too")
