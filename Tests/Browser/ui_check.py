@@ -6,7 +6,7 @@
 
 Against a running `emergent serve`, it signs in with `#key=`, creates an agent through the builder form (name,
 instructions, model, the python tool), asks the draft in the test chat "What is 6 times 7? Use Python.", waits
-for a python tool card and an answer containing 42, opens the run inspector, checks the agents page at 390 px
+for a python tool card, its chart shown inline and an answer containing 42, opens the run inspector, checks the agents page at 390 px
 wide without horizontal scrolling, and checks through the API that the agent exists with the python tool.
 
 Screenshots go to DIR: builder.png, chat.png, inspector.png, narrow.png (failure.png when something fails).
@@ -174,6 +174,13 @@ class Check:
             raise Failure(f"the python tool card does not show the call: {card_text[:300]!r}")
         if "error" in (card.get_attribute("class") or "").split():
             raise Failure(f"the python tool card shows an error: {card_text[:300]!r}")
+        # The chart the sandbox drew is shown inline: fetched with the key, decoded by the browser.
+        def chart_shown():
+            return self.js(
+                "const img = document.querySelector('.builder-chat figure.artifact-image img');"
+                "return img && img.complete && img.naturalWidth > 0 ? img.naturalWidth : null;")
+        width = self.wait(chart_shown, 20, "the chart the python call drew, shown inline")
+        log(f"inline chart: {width} px wide")
         errors = self.driver.find_elements(By.CSS_SELECTOR, ".builder-chat .notice.error")
         if errors:
             raise Failure(f"the chat shows an error: {self.text_of(errors[0])}")

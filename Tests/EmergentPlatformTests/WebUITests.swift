@@ -11,10 +11,12 @@ struct WebUITests {
     static let model = ScriptedModel { _, request in
         guard let last = request.messages.last else { return nil }
         if last.role == .tool {
-            let value = last.content.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The observation also lists the chart; the printed number is what the answer needs.
+            let value = last.content.contains("42") ? "42" : last.content
             return .text("The answer is \(value). I computed it with **Python**.", pause: .milliseconds(40))
         }
-        return .toolCall("python", #"{"code": "print(6 * 7)"}"#, text: "Let me compute that.")
+        let code = "import matplotlib.pyplot as plt\nplt.bar(['six', 'seven'], [6, 7])\nplt.show()\nprint(6 * 7)"
+        return .toolCall("python", JSONValue.object(["code": .string(code)]).compactJSON, text: "Let me compute that.")
     }
 
     @Test("create an agent through the form, chat with it, see the streamed answer and a tool card (screenshots saved)")
