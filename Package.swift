@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "EmergentAgents", targets: ["EmergentAgents"]),
         .library(name: "EmergentStore", targets: ["EmergentStore"]),
         .library(name: "EmergentPlatform", targets: ["EmergentPlatform"]),
+        .library(name: "EmergentEval", targets: ["EmergentEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -171,6 +172,18 @@ let package = Package(
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
+        .target(
+            name: "EmergentEval",
+            dependencies: [
+                "EmergentCore",
+                "EmergentEngine",
+                "EmergentModels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
         .executableTarget(
             name: "emergent",
             dependencies: [
@@ -184,6 +197,7 @@ let package = Package(
                 "EmergentAgents",
                 "EmergentStore",
                 "EmergentPlatform",
+                "EmergentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -301,6 +315,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: upcomingFeatures,
+            linkerSettings: llamaLinkerSettings
+        ),
+        .testTarget(
+            name: "EmergentEvalTests",
+            dependencies: ["EmergentEval", "EmergentEngine", "EmergentModels", "EmergentCore"],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
