@@ -21,6 +21,19 @@ public struct ComputeScalingFit: Sendable, Hashable, Codable {
         case rss, points
     }
 
+    public init(
+        irreducibleLoss: Double, sizeScale: Double, sizeExponent: Double, dataScale: Double, dataExponent: Double,
+        rss: Double, points: Int
+    ) {
+        self.irreducibleLoss = irreducibleLoss
+        self.sizeScale = sizeScale
+        self.sizeExponent = sizeExponent
+        self.dataScale = dataScale
+        self.dataExponent = dataExponent
+        self.rss = rss
+        self.points = points
+    }
+
     /// The law's loss for `parameters` trained on `tokens`.
     public func loss(parameters: Double, tokens: Double) -> Double {
         irreducibleLoss + sizeScale / pow(parameters, sizeExponent) + dataScale / pow(tokens, dataExponent)

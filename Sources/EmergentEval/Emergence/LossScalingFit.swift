@@ -17,6 +17,14 @@ public struct LossScalingFit: Sendable, Hashable, Codable {
         case irreducibleLoss = "irreducible_loss", scaleParameters = "n0", exponent = "alpha", rss, points
     }
 
+    public init(irreducibleLoss: Double, scaleParameters: Double, exponent: Double, rss: Double, points: Int) {
+        self.irreducibleLoss = irreducibleLoss
+        self.scaleParameters = scaleParameters
+        self.exponent = exponent
+        self.rss = rss
+        self.points = points
+    }
+
     /// The law's loss at `parameters`.
     public func loss(parameters: Double) -> Double {
         irreducibleLoss + pow(scaleParameters / parameters, exponent)
