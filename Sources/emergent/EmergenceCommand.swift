@@ -46,12 +46,16 @@ extension EmergenceCommand {
         @Option(name: .long, help: "Seed for the bootstrap (and for --synthetic).")
         var seed: UInt64 = 1
 
-        @Flag(name: .long, help: "Fit a planted synthetic world instead of a results file (also writes its results.json).")
+        @Flag(
+            name: .long, help: "Fit a planted synthetic world instead of a results file (also writes its results.json)."
+        )
         var synthetic = false
 
         func validate() throws {
             if results == nil && !synthetic { throw ValidationError("Give a results.json, or --synthetic.") }
-            if results != nil && synthetic { throw ValidationError("Give either a results.json or --synthetic, not both.") }
+            if results != nil && synthetic {
+                throw ValidationError("Give either a results.json or --synthetic, not both.")
+            }
             if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more.") }
         }
 
@@ -82,7 +86,9 @@ extension EmergenceCommand {
                 let delta = fit.deltaBIC.map { String(format: " ΔBIC=%.1f", $0) } ?? ""
                 print("\(fit.task) \(fit.metric): \(fit.verdict.rawValue)\(delta) \(eta)\(interval)")
             }
-            for check in report.mirage { print("mirage \(check.task) \(check.discontinuousMetric)/\(check.continuousMetric): \(check.summary)") }
+            for check in report.mirage {
+                print("mirage \(check.task) \(check.discontinuousMetric)/\(check.continuousMetric): \(check.summary)")
+            }
             print("wrote \(outDirectory.appendingPathComponent("report.html").path) and fit.json")
         }
     }

@@ -9,10 +9,12 @@ struct EmergenceInputTests {
         EmergenceResults.Checkpoint(id: "c\($0)", parameters: 1e8 * Double($0 + 1), loss: 3.5 - 0.2 * Double($0))
     }
 
-    @Test("empty results are refused with a clear error", arguments: [
-        EmergenceResults(corpus: "x", checkpoints: [], rows: []),
-        EmergenceResults(corpus: "x", checkpoints: checkpoints, rows: []),
-    ])
+    @Test(
+        "empty results are refused with a clear error",
+        arguments: [
+            EmergenceResults(corpus: "x", checkpoints: [], rows: []),
+            EmergenceResults(corpus: "x", checkpoints: checkpoints, rows: []),
+        ])
     func emptyResults(results: EmergenceResults) {
         #expect(throws: EmergenceError.self) { try EmergenceFitter(bootstrapResamples: 0).fit(results) }
     }

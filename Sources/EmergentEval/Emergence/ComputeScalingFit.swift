@@ -71,12 +71,14 @@ public struct ComputeScalingFit: Sendable, Hashable, Codable {
         guard bestRSS.isFinite else { return nil }
         var width = 0.05
         for _ in 0..<6 {
-            alpha = LeastSquares.goldenMinimum(lower: max(alpha - width, 0.005), upper: alpha + width) {
-                solve($0, beta).rss
-            }.x
-            beta = LeastSquares.goldenMinimum(lower: max(beta - width, 0.005), upper: beta + width) {
-                solve(alpha, $0).rss
-            }.x
+            alpha =
+                LeastSquares.goldenMinimum(lower: max(alpha - width, 0.005), upper: alpha + width) {
+                    solve($0, beta).rss
+                }.x
+            beta =
+                LeastSquares.goldenMinimum(lower: max(beta - width, 0.005), upper: beta + width) {
+                    solve(alpha, $0).rss
+                }.x
             width /= 2
         }
         let s = solve(alpha, beta)

@@ -25,7 +25,9 @@ public struct EmergenceFitter: Sendable {
     /// The ΔBIC (and size-term ΔBIC) above which the richer model is preferred.
     public static let bicMargin = 2.0
 
-    public init(bootstrapResamples: Int = 1000, seed: UInt64 = 1, confidence: Double = 0.95, testsSizeEffect: Bool = true) {
+    public init(
+        bootstrapResamples: Int = 1000, seed: UInt64 = 1, confidence: Double = 0.95, testsSizeEffect: Bool = true
+    ) {
         self.bootstrapResamples = bootstrapResamples
         self.seed = seed
         self.confidence = confidence

@@ -30,7 +30,8 @@ public struct EmergenceReportPage: Sendable {
         page += scalingSection(sizes: sizes)
         page += "<h2>Tasks</h2>"
         for fit in report.tasks { page += taskSection(fit, sizes: sizes) }
-        page += "<footer>Written by <code>emergent emergence fit</code>. Every number is in <code>fit.json</code>.</footer>"
+        page +=
+            "<footer>Written by <code>emergent emergence fit</code>. Every number is in <code>fit.json</code>.</footer>"
         page += "</main></body></html>\n"
         return page
     }
@@ -47,7 +48,8 @@ public struct EmergenceReportPage: Sendable {
                     ? "<span class=\"badge sm\">not emergent</span>" : "<span class=\"badge na\">too few points</span>"
             html += "<tr><td>\(esc(fit.task))</td><td>\(esc(fit.metric))\(fit.higherIsBetter ? "" : " ↓")</td>"
             html += "<td title=\"\(esc(fit.reason))\">\(badge)</td><td>\(fit.points.count)</td>"
-            html += "<td>\(thresholdText(fit))</td><td>\(fit.emergent == nil ? "—" : "\(fit.pointsAbove) / \(fit.pointsBelow)")</td>"
+            html +=
+                "<td>\(thresholdText(fit))</td><td>\(fit.emergent == nil ? "—" : "\(fit.pointsAbove) / \(fit.pointsBelow)")</td>"
             html += "<td>\(num(fit.smooth?.rss))</td><td>\(num(fit.emergent?.rss))</td>"
             html += "<td class=\"\((fit.deltaBIC ?? 0) > 2 ? "pos" : "")\">\(num(fit.deltaBIC, "%.1f"))</td>"
             html += "<td>\(sizeText(fit.sizeEffect))</td><td>\(parametersText(fit))</td></tr>"
@@ -102,7 +104,8 @@ public struct EmergenceReportPage: Sendable {
             html += "<p>The size law needs checkpoints of at least 3 distinct sizes.</p>"
         }
         if let law = report.computeLaw {
-            html += "<h3>L(N, D) = E + A/N<sup>α</sup> + B/D<sup>β</sup></h3><dl><dt>E</dt><dd>\(num(law.irreducibleLoss))</dd>"
+            html +=
+                "<h3>L(N, D) = E + A/N<sup>α</sup> + B/D<sup>β</sup></h3><dl><dt>E</dt><dd>\(num(law.irreducibleLoss))</dd>"
             html += "<dt>A</dt><dd>\(num(law.sizeScale))</dd><dt>α</dt><dd>\(num(law.sizeExponent))</dd>"
             html += "<dt>B</dt><dd>\(num(law.dataScale))</dd><dt>β</dt><dd>\(num(law.dataExponent))</dd>"
             html += "<dt>RSS</dt><dd>\(num(law.rss))</dd><dt>fitted on</dt><dd>\(law.points) checkpoints</dd></dl>"
@@ -113,7 +116,8 @@ public struct EmergenceReportPage: Sendable {
     private func taskSection(_ fit: TaskEmergenceFit, sizes: [Double]) -> String {
         let verdict = fit.verdict.rawValue
         var html = "<section class=\"task\"><h3>\(esc(fit.task)) · \(esc(fit.metric)) "
-        html += "<span class=\"badge \(fit.verdict == .emergent ? "em" : fit.verdict == .smooth ? "sm" : "na")\">\(verdict)</span></h3>"
+        html +=
+            "<span class=\"badge \(fit.verdict == .emergent ? "em" : fit.verdict == .smooth ? "sm" : "na")\">\(verdict)</span></h3>"
         html += "<p class=\"reason\">\(esc(fit.reason))</p>"
         guard fit.verdict != .tooFewPoints else { return html + "</section>" }
         let yLabel = "\(fit.metric)\(fit.higherIsBetter ? "" : " (lower is better)")"
@@ -132,15 +136,20 @@ public struct EmergenceReportPage: Sendable {
         let losses = fit.points.map(\.loss)
         if let low = losses.min(), let high = losses.max() {
             let grid = (0...120).map { low + Double($0) / 120 * (high - low) }
-            byLoss.lines.append(.init(points: [(low, fit.chance), (high, fit.chance)], color: "#868e96", dashed: true, width: 1.5))
+            byLoss.lines.append(
+                .init(points: [(low, fit.chance), (high, fit.chance)], color: "#868e96", dashed: true, width: 1.5))
             if let smooth = fit.smooth {
                 byLoss.lines.append(
-                    .init(points: grid.map { ($0, fit.value(gain: smooth.gain(loss: $0))) }, color: Self.smoothColor, dashed: false)
+                    .init(
+                        points: grid.map { ($0, fit.value(gain: smooth.gain(loss: $0))) }, color: Self.smoothColor,
+                        dashed: false)
                 )
             }
             if let emergent = fit.emergent {
                 byLoss.lines.append(
-                    .init(points: grid.map { ($0, fit.value(gain: emergent.gain(loss: $0))) }, color: Self.emergentColor, dashed: false)
+                    .init(
+                        points: grid.map { ($0, fit.value(gain: emergent.gain(loss: $0))) }, color: Self.emergentColor,
+                        dashed: false)
                 )
                 if let interval = fit.thresholdInterval {
                     byLoss.bands.append((interval.lower, interval.upper, Self.emergentColor))
@@ -148,7 +157,8 @@ public struct EmergenceReportPage: Sendable {
                 byLoss.verticals.append((emergent.threshold, Self.emergentColor, "η = \(num(emergent.threshold))"))
             }
             if let computes = Optional(byCompute.marks.map(\.x)), let cl = computes.min(), let ch = computes.max() {
-                byCompute.lines.append(.init(points: [(cl, fit.chance), (ch, fit.chance)], color: "#868e96", dashed: true, width: 1.5))
+                byCompute.lines.append(
+                    .init(points: [(cl, fit.chance), (ch, fit.chance)], color: "#868e96", dashed: true, width: 1.5))
             }
         }
         byLoss.legend = [
@@ -158,8 +168,10 @@ public struct EmergenceReportPage: Sendable {
             .init(label: "chance", color: "#868e96", kind: "dash"),
         ]
         byCompute.legend = sizes.prefix(8).map { .init(label: "N = \(sci($0))", color: color($0, sizes), kind: "dot") }
-        html += "<div class=\"row\"><div class=\"card\">\(byLoss.render())</div><div class=\"card\">\(byCompute.render())</div></div>"
-        html += "<table class=\"evidence\"><thead><tr><th>model</th><th>parameters</th><th>RSS</th><th>AIC</th><th>BIC</th></tr></thead><tbody>"
+        html +=
+            "<div class=\"row\"><div class=\"card\">\(byLoss.render())</div><div class=\"card\">\(byCompute.render())</div></div>"
+        html +=
+            "<table class=\"evidence\"><thead><tr><th>model</th><th>parameters</th><th>RSS</th><th>AIC</th><th>BIC</th></tr></thead><tbody>"
         if let s = fit.smooth, let c = fit.smoothCriteria {
             html += "<tr><td>smooth</td><td>u = \(num(s.upper)), k = \(num(s.slope)), m = \(num(s.midpoint))</td>"
             html += "<td>\(num(s.rss))</td><td>\(num(c.aic, "%.1f"))</td><td>\(num(c.bic, "%.1f"))</td></tr>"
@@ -168,12 +180,16 @@ public struct EmergenceReportPage: Sendable {
             html += "<tr><td>emergent</td><td>η = \(num(e.threshold)), a = \(num(e.scale)), b = \(num(e.exponent))</td>"
             html += "<td>\(num(e.rss))</td><td>\(num(c.aic, "%.1f"))</td><td>\(num(c.bic, "%.1f"))</td></tr>"
         }
-        html += "</tbody></table><p class=\"note\">ΔBIC \(num(fit.deltaBIC, "%.1f")) · ΔAIC \(num(fit.deltaAIC, "%.1f")) · "
+        html +=
+            "</tbody></table><p class=\"note\">ΔBIC \(num(fit.deltaBIC, "%.1f")) · ΔAIC \(num(fit.deltaAIC, "%.1f")) · "
         html += "η \(thresholdText(fit)) from \(fit.bootstrapFits) resamples · \(fit.pointsAbove) points above η "
-        html += "(mean gain \(num(fit.meanGainAbove)), chance tolerance ±\(num(fit.chanceTolerance))), \(fit.pointsBelow) below"
+        html +=
+            "(mean gain \(num(fit.meanGainAbove)), chance tolerance ±\(num(fit.chanceTolerance))), \(fit.pointsBelow) below"
         if let size = fit.sizeEffect {
             html += " · size term on the \(size.model) fit: c = \(sizeText(size)), ΔBIC \(num(size.deltaBIC, "%.1f")) "
-            html += size.detected ? "(<b>models of different sizes differ at equal loss</b>)" : "(no size effect at equal loss)"
+            html +=
+                size.detected
+                ? "(<b>models of different sizes differ at equal loss</b>)" : "(no size effect at equal loss)"
         }
         html += " · N at η: \(parametersText(fit))</p></section>"
         return html

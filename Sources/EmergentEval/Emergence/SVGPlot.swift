@@ -54,7 +54,10 @@ struct SVGPlot {
         let finiteX = xs.filter { $0.isFinite && (!xLog || $0 > 0) }
         let finiteY = ys.filter(\.isFinite)
         guard var xMin = finiteX.min(), var xMax = finiteX.max(), var yMin = finiteY.min(), var yMax = finiteY.max()
-        else { return "<svg class=\"plot\" width=\"\(Int(width))\" height=\"40\"><text x=\"8\" y=\"24\">no data</text></svg>" }
+        else {
+            return
+                "<svg class=\"plot\" width=\"\(Int(width))\" height=\"40\"><text x=\"8\" y=\"24\">no data</text></svg>"
+        }
         if xLog {
             xMin = log10(xMin)
             xMax = log10(xMax)
@@ -85,42 +88,57 @@ struct SVGPlot {
 
         var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(width)) __HEIGHT__\" width=\"\(Int(width))\" "
         svg += "height=\"__HEIGHT__\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"inherit\" font-size=\"11\">"
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"#fff\" stroke=\"#c9ced6\"/>"
-        svg += "<defs><clipPath id=\"c\(Int(width))x\(Int(height))\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath></defs>"
+        svg +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"#fff\" stroke=\"#c9ced6\"/>"
+        svg +=
+            "<defs><clipPath id=\"c\(Int(width))x\(Int(height))\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath></defs>"
         // Ticks and grid.
         for tick in Self.ticks(lower: yMin, upper: yMax) {
             let y = py(tick)
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#eef0f3\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 3.5))\" text-anchor=\"end\" fill=\"#444\">\(Self.label(tick))</text>"
+            svg +=
+                "<line x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#eef0f3\"/>"
+            svg +=
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y + 3.5))\" text-anchor=\"end\" fill=\"#444\">\(Self.label(tick))</text>"
         }
         let xTicks = xLog ? Self.logTicks(lower: xMin, upper: xMax) : Self.ticks(lower: xMin, upper: xMax)
         for tick in xTicks {
             let x = px(tick)
-            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"#eef0f3\"/>"
-            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight + 4))\" stroke=\"#888\"/>"
+            svg +=
+                "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"#eef0f3\"/>"
+            svg +=
+                "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight + 4))\" stroke=\"#888\"/>"
             let text = xLog ? Self.logLabel(tick) : Self.label(tick)
-            svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"middle\" fill=\"#444\">\(text)</text>"
+            svg +=
+                "<text x=\"\(f(x))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"middle\" fill=\"#444\">\(text)</text>"
         }
-        svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\" fill=\"#222\" font-size=\"12\">\(Self.escape(xLabel))</text>"
-        svg += "<text transform=\"translate(14 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" fill=\"#222\" font-size=\"12\">\(Self.escape(yLabel))</text>"
+        svg +=
+            "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\" fill=\"#222\" font-size=\"12\">\(Self.escape(xLabel))</text>"
+        svg +=
+            "<text transform=\"translate(14 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" fill=\"#222\" font-size=\"12\">\(Self.escape(yLabel))</text>"
         svg += "<g clip-path=\"url(#c\(Int(width))x\(Int(height)))\">"
         for band in bands {
             let a = px(band.lower)
             let b = px(band.upper)
-            svg += "<rect x=\"\(f(min(a, b)))\" y=\"\(f(top))\" width=\"\(f(abs(b - a)))\" height=\"\(f(plotHeight))\" fill=\"\(band.color)\" opacity=\"0.18\"/>"
+            svg +=
+                "<rect x=\"\(f(min(a, b)))\" y=\"\(f(top))\" width=\"\(f(abs(b - a)))\" height=\"\(f(plotHeight))\" fill=\"\(band.color)\" opacity=\"0.18\"/>"
         }
         for vertical in verticals {
             let x = px(vertical.x)
-            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(vertical.color)\" stroke-width=\"1.5\"/>"
-            svg += "<text x=\"\(f(x + 4))\" y=\"\(f(top + 12))\" fill=\"\(vertical.color)\">\(Self.escape(vertical.label))</text>"
+            svg +=
+                "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(vertical.color)\" stroke-width=\"1.5\"/>"
+            svg +=
+                "<text x=\"\(f(x + 4))\" y=\"\(f(top + 12))\" fill=\"\(vertical.color)\">\(Self.escape(vertical.label))</text>"
         }
         for line in lines where line.points.count >= 2 {
-            let path = line.points.filter { $0.y.isFinite }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            let path = line.points.filter { $0.y.isFinite }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(
+                separator: " ")
             let dash = line.dashed ? " stroke-dasharray=\"5 4\"" : ""
-            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\"\(dash)/>"
+            svg +=
+                "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\"\(dash)/>"
         }
         for mark in marks where mark.x.isFinite && mark.y.isFinite {
-            svg += "<circle cx=\"\(f(px(mark.x)))\" cy=\"\(f(py(mark.y)))\" r=\"3.6\" fill=\"\(mark.color)\" fill-opacity=\"0.85\" stroke=\"#fff\" stroke-width=\"0.7\"><title>\(Self.escape(mark.title))</title></circle>"
+            svg +=
+                "<circle cx=\"\(f(px(mark.x)))\" cy=\"\(f(py(mark.y)))\" r=\"3.6\" fill=\"\(mark.color)\" fill-opacity=\"0.85\" stroke=\"#fff\" stroke-width=\"0.7\"><title>\(Self.escape(mark.title))</title></circle>"
         }
         svg += "</g>"
         // Legend: a row (wrapping) under the x-axis label, so it never hides data.
@@ -137,10 +155,12 @@ struct SVGPlot {
             case "dot":
                 svg += "<circle cx=\"\(f(legendX + 8))\" cy=\"\(f(y))\" r=\"3.6\" fill=\"\(entry.color)\"/>"
             case "band":
-                svg += "<rect x=\"\(f(legendX))\" y=\"\(f(y - 5))\" width=\"16\" height=\"10\" fill=\"\(entry.color)\" opacity=\"0.25\"/>"
+                svg +=
+                    "<rect x=\"\(f(legendX))\" y=\"\(f(y - 5))\" width=\"16\" height=\"10\" fill=\"\(entry.color)\" opacity=\"0.25\"/>"
             default:
                 let dash = entry.kind == "dash" ? " stroke-dasharray=\"4 3\"" : ""
-                svg += "<line x1=\"\(f(legendX))\" x2=\"\(f(legendX + 16))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"\(entry.color)\" stroke-width=\"2\"\(dash)/>"
+                svg +=
+                    "<line x1=\"\(f(legendX))\" x2=\"\(f(legendX + 16))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"\(entry.color)\" stroke-width=\"2\"\(dash)/>"
             }
             svg += "<text x=\"\(f(legendX + 21))\" y=\"\(f(y + 3.5))\" fill=\"#333\">\(Self.escape(entry.label))</text>"
             legendX += itemWidth

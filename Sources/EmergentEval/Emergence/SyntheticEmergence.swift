@@ -129,7 +129,8 @@ public struct SyntheticEmergence: Sendable {
         var rows: [EmergenceResults.Row] = []
         for planted in metrics {
             for checkpoint in checkpoints {
-                let gain = planted.curve.gain(loss: checkpoint.loss)
+                let gain =
+                    planted.curve.gain(loss: checkpoint.loss)
                     + planted.sizeEffect * (log(checkpoint.parameters) - meanLogSize)
                 let truth = planted.chance + (planted.higherIsBetter ? gain : -gain)
                 let value: Double
