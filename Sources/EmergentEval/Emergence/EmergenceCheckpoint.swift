@@ -42,7 +42,8 @@ public struct EmergenceCheckpoint: Sendable, Hashable, Codable {
         var seen = Set<String>()
         for index in list.indices {
             guard seen.insert(list[index].id).inserted else {
-                throw EmergenceError("checkpoint id '\(list[index].id)' appears twice in '\(url.path)'; ids must be unique")
+                throw EmergenceError(
+                    "checkpoint id '\(list[index].id)' appears twice in '\(url.path)'; ids must be unique")
             }
             if !list[index].path.hasPrefix("/") {
                 list[index].path = url.deletingLastPathComponent().appendingPathComponent(list[index].path).path

@@ -18,8 +18,9 @@ public struct GenerationScores: Sendable, Hashable, Codable {
     /// Scores `answer` against `target`, given both as tokens for the edit similarity.
     public init(answer: String, target: String, answerTokens: [Int32], targetTokens: [Int32]) {
         self.answer = answer
-        exactMatch = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-            == target.trimmingCharacters(in: .whitespacesAndNewlines) ? 1 : 0
+        exactMatch =
+            answer.trimmingCharacters(in: .whitespacesAndNewlines)
+                == target.trimmingCharacters(in: .whitespacesAndNewlines) ? 1 : 0
         editSimilarity = Self.editSimilarity(answerTokens, targetTokens)
     }
 

@@ -56,7 +56,8 @@ public struct QuantizationLadder: Sendable {
     private func quantize(to type: String, output: URL) async throws {
         guard FileManager.default.isExecutableFile(atPath: quantizer.path) else {
             throw EmergenceError(
-                "llama-quantize is missing at '\(quantizer.path)'; build llama.cpp's peers with scripts/setup.sh --peers")
+                "llama-quantize is missing at '\(quantizer.path)'; build llama.cpp's peers with scripts/setup.sh --peers"
+            )
         }
         let partial = output.appendingPathExtension("partial")
         let process = Process()

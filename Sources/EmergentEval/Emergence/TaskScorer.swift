@@ -38,7 +38,8 @@ public struct TaskScorer: Sendable {
         return GenerationScores(
             answer: answer, target: item.targetText,
             answerTokens: tokenizer.tokenize(answer, addSpecial: false),
-            targetTokens: tokenizer.tokenize(item.targetText.trimmingCharacters(in: .whitespacesAndNewlines),
+            targetTokens: tokenizer.tokenize(
+                item.targetText.trimmingCharacters(in: .whitespacesAndNewlines),
                 addSpecial: false))
     }
 
@@ -58,7 +59,8 @@ public struct TaskScorer: Sendable {
                 let scores = try await scoreChoices(item, delimiter: task.targetDelimiter)
                 let guess = 1 / Double(item.choices.count)
                 for (metric, value, chance) in [
-                    ("acc", scores.accuracy, task.chance ?? guess), ("acc_norm", scores.normalizedAccuracy, task.chance ?? guess),
+                    ("acc", scores.accuracy, task.chance ?? guess),
+                    ("acc_norm", scores.normalizedAccuracy, task.chance ?? guess),
                     ("correct_choice_prob", scores.correctChoiceProbability, guess), ("brier", scores.brier, 1 - guess),
                 ] {
                     sums[metric, default: 0] += value
@@ -76,7 +78,10 @@ public struct TaskScorer: Sendable {
         let count = Double(max(items.count, 1))
         let metrics: [(String, higher: Bool, continuous: Bool)] =
             task.outputType == .multipleChoice
-            ? [("acc", true, false), ("acc_norm", true, false), ("correct_choice_prob", true, true), ("brier", false, true)]
+            ? [
+                ("acc", true, false), ("acc_norm", true, false), ("correct_choice_prob", true, true),
+                ("brier", false, true),
+            ]
             : [("exact_match", true, false), ("edit_similarity", true, true)]
         return metrics.map { metric in
             EmergenceResults.Row(
