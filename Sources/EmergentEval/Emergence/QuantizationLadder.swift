@@ -86,5 +86,6 @@ public struct QuantizationLadder: Sendable {
             throw EmergenceError("llama-quantize could not make \(type) (exit \(status)): \(log.suffix(400))")
         }
         try FileManager.default.moveItem(at: partial, to: output)
+        try? FileManager.default.removeItem(at: logFile)
     }
 }
