@@ -1,7 +1,8 @@
 import Foundation
 
 /// A ladder of precisions made from one GGUF model with llama.cpp's `llama-quantize --allow-requantize`: the
-/// same N parameters at falling precision, so each rung has a higher loss. The demo of `emergent emergence`
+/// same N parameters at lower precision, each with a higher loss than the source (not always in the order of the
+/// type names: on Gemma 3 270M, Q4_0 loses more than Q3_K_L, and Q3_K_S more than Q2_K). The demo of `emergent emergence`
 /// measures such a ladder. Quantization loss is not pre-training loss; see docs/emergence.md.
 public struct QuantizationLadder: Sendable {
     /// The rungs below the source model, best first; all are accepted by llama-quantize without an imatrix.
