@@ -8,7 +8,7 @@ struct EmergenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emergence",
         abstract: "Study emergent abilities as a function of pre-training loss.",
-        subcommands: [Fit.self]
+        subcommands: [EmergenceMeasure.self, Fit.self, EmergenceDemo.self]
     )
 }
 
@@ -59,6 +59,18 @@ extension EmergenceCommand {
             if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more.") }
         }
 
+        /// Fits `input` and writes `fit.json` and `report.html` into `directory`; returns the report and its JSON.
+        static func fitAndWrite(_ input: EmergenceResults, to directory: URL, bootstrap: Int, seed: UInt64) throws
+            -> (EmergenceFitReport, Data)
+        {
+            let report = try EmergenceFitter(bootstrapResamples: bootstrap, seed: seed).fit(input)
+            let data = try report.jsonData()
+            try data.write(to: directory.appendingPathComponent("fit.json"), options: .atomic)
+            let page = EmergenceReportPage(report: report).html()
+            try Data(page.utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
+            return (report, data)
+        }
+
         func run() async throws {
             let outDirectory = URL(fileURLWithPath: out, isDirectory: true)
             try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
@@ -69,12 +81,7 @@ extension EmergenceCommand {
                 input = SyntheticEmergence.standard.generate(seed: seed)
                 try input.write(to: outDirectory.appendingPathComponent("results.json"))
             }
-            let fitter = EmergenceFitter(bootstrapResamples: bootstrap, seed: seed)
-            let report = try fitter.fit(input)
-            let data = try report.jsonData()
-            try data.write(to: outDirectory.appendingPathComponent("fit.json"), options: .atomic)
-            let page = EmergenceReportPage(report: report).html()
-            try Data(page.utf8).write(to: outDirectory.appendingPathComponent("report.html"), options: .atomic)
+            let (report, data) = try Self.fitAndWrite(input, to: outDirectory, bootstrap: bootstrap, seed: seed)
             if json {
                 FileHandle.standardOutput.write(data)
                 FileHandle.standardOutput.write(Data("\n".utf8))
