@@ -32,14 +32,8 @@ struct AgentChatAlias {
         }
         let includeUsage = body["stream_options"]?["include_usage"] == .bool(true)
         let (coordinator, policy) = (platform.coordinator, platform.options.disconnectPolicy)
-        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self)
-        let relay = Task {
-            for await event in await live.events() { continuation.yield(event) }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in relay.cancel() }
         return PlatformCalls.eventStream(
-            stream, connection: connection, heartbeat: platform.options.heartbeat,
+            { await live.events() }, connection: connection, heartbeat: platform.options.heartbeat,
             transform: { event in reply.chunks(for: event, includeUsage: includeUsage) },
             onDisconnect: { if policy == .cancel { await coordinator.cancel(live.id) } })
     }

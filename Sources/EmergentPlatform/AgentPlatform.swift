@@ -140,7 +140,7 @@ enum PlatformCalls {
     /// An event stream of `events`, with heartbeat comments while quiet. When the client goes away (its connection
     /// closes, or a write fails), `onDisconnect` runs; the run itself goes on unless that stops it.
     static func eventStream(
-        _ events: AsyncStream<RunEvent>, connection: (any Channel)?, heartbeat: Duration,
+        _ source: @escaping @Sendable () async -> AsyncStream<RunEvent>, connection: (any Channel)?, heartbeat: Duration,
         transform: @escaping @Sendable (RunEvent) -> [ByteBuffer], onDisconnect: @escaping @Sendable () async -> Void
     ) -> Response {
         Response(
@@ -148,7 +148,7 @@ enum PlatformCalls {
             body: ResponseBody { writer in
                 let (merged, continuation) = AsyncStream.makeStream(of: Outgoing.self)
                 let relay = Task {
-                    for await event in events {
+                    for await event in await source() {
                         for buffer in transform(event) { continuation.yield(.data(buffer)) }
                     }
                     continuation.finish()

@@ -63,9 +63,7 @@ struct AgentRoutes {
                             + "?force=true to delete them (and their runs) too, or keep the agent.",
                         code: "agent_has_conversations")
                 }
-                if await platform.coordinator.runningCount > 0,
-                    let busy = try await runningConversation(of: agent.id)
-                {
+                if let busy = await platform.coordinator.busyConversation(agentID: agent.id) {
                     throw PlatformError.conflict(
                         "The agent '\(agent.id)' has a run in progress (conversation \(busy)); cancel it or wait.",
                         code: "agent_busy")
@@ -152,15 +150,6 @@ struct AgentRoutes {
         let id = context.parameters.get("id") ?? ""
         guard let agent = try await store.agent(id) else { throw PlatformError.notFound("agent", id) }
         return agent
-    }
-
-    private func runningConversation(of agentID: String) async throws -> String? {
-        for conversation in try await store.conversations(agentID: agentID, limit: Int.max) {
-            for run in try await store.runs(in: conversation.id) where run.status == .running {
-                return conversation.id
-            }
-        }
-        return nil
     }
 
     /// A definition from a JSON body, or YAML with `Content-Type: application/yaml` (or `text/yaml`).

@@ -181,6 +181,16 @@ public actor RunCoordinator {
     /// The number of runs going now.
     public var runningCount: Int { live.count }
 
+    /// Whether a run is going (or starting) on the conversation.
+    public func isBusy(conversationID: String) -> Bool {
+        starting.contains(conversationID) || live.values.contains { $0.run.conversationID == conversationID }
+    }
+
+    /// A conversation of the agent with a run going, if any.
+    public func busyConversation(agentID: String) -> String? {
+        live.values.first { $0.run.agentID == agentID }?.run.conversationID
+    }
+
     private func isCancelled(_ id: String) -> Bool { cancelled.contains(id) }
 
     private func ended(_ id: String, lease: AgentRuntimes.Lease) async {
@@ -225,7 +235,7 @@ public actor RunCoordinator {
                 throw PlatformError.notFound("conversation of this agent", id)
             }
             // No await between this check and the reservation: two requests cannot both pass it.
-            if starting.contains(id) || live.values.contains(where: { $0.run.conversationID == id }) {
+            if isBusy(conversationID: id) {
                 throw PlatformError.conflict(
                     "The conversation '\(id)' has a run in progress; wait for it to end (or cancel it) before sending "
                         + "the next message.", code: "conversation_busy")

@@ -59,7 +59,7 @@ struct RunRoutes {
                         continuation.finish()
                     }
                     return PlatformCalls.eventStream(
-                        replay, connection: context.channel, heartbeat: platform.options.heartbeat,
+                        { replay }, connection: context.channel, heartbeat: platform.options.heartbeat,
                         transform: { [Reply.event($0.name, $0.data)] }, onDisconnect: {})
                 }
             }
@@ -96,7 +96,7 @@ struct RunRoutes {
             return await server.handle("/v1/conversations/{id}", request, readsBody: false, authenticated: false) { _, _ in
                 try await PlatformCalls.guarded {
                     let conversation = try await conversation(id, request)
-                    if try await store.runs(in: id).contains(where: { $0.status == .running }) {
+                    if await coordinator.isBusy(conversationID: id) {
                         throw PlatformError.conflict(
                             "The conversation '\(id)' has a run in progress; cancel it first.", code: "conversation_busy")
                     }
@@ -111,9 +111,10 @@ struct RunRoutes {
     /// The run's events as SSE; when the client leaves, the disconnect policy decides whether the run goes on.
     private func stream(_ live: LiveRun, connection: any Channel, stopsRun: Bool = true) -> Response {
         let (coordinator, policy) = (coordinator, platform.options.disconnectPolicy)
-        return AsyncStreamBox.response(live: live, connection: connection, heartbeat: platform.options.heartbeat) {
-            if stopsRun, policy == .cancel { await coordinator.cancel(live.id) }
-        }
+        return PlatformCalls.eventStream(
+            { await live.events() }, connection: connection, heartbeat: platform.options.heartbeat,
+            transform: { [Reply.event($0.name, $0.data)] },
+            onDisconnect: { if stopsRun, policy == .cancel { await coordinator.cancel(live.id) } })
     }
 
     private func run(_ id: String, _ request: Request) async throws -> StoredRun {
@@ -171,22 +172,5 @@ struct RunRoutes {
         }
         return RunRequest(
             agentID: agentID, input: input, conversationID: conversation?.stringValue, files: files, version: version)
-    }
-}
-
-/// Builds a run's SSE response.
-enum AsyncStreamBox {
-    static func response(
-        live: LiveRun, connection: any Channel, heartbeat: Duration, onDisconnect: @escaping @Sendable () async -> Void
-    ) -> Response {
-        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self)
-        let relay = Task {
-            for await event in await live.events() { continuation.yield(event) }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in relay.cancel() }
-        return PlatformCalls.eventStream(
-            stream, connection: connection, heartbeat: heartbeat, transform: { [Reply.event($0.name, $0.data)] },
-            onDisconnect: onDisconnect)
     }
 }

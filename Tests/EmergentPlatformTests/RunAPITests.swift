@@ -126,6 +126,22 @@ struct RunAPITests {
         #expect(run["error"]?.stringValue?.contains("stopped") == true)
     }
 
+    @Test("while a run is going, its conversation and its agent cannot be deleted (409)")
+    func deleteWhileRunning() async throws {
+        let live = try await PlatformServer.start(models: ["scripted": TestScripts.model(pause: .milliseconds(100))])
+        defer { Task { await live.stop() } }
+        let id = try await live.createAgent(TestScripts.agent())
+        let run = try await live.platform.coordinator.start(RunRequest(agentID: id, input: "slow one"))
+        let conversation = try await live.send("/v1/conversations/\(run.conversationID)", method: .DELETE)
+        #expect(conversation.status == 409)
+        #expect(conversation.json["error"]?["code"] == "conversation_busy")
+        let agent = try await live.send("/v1/agents/\(id)?force=true", method: .DELETE)
+        #expect(agent.status == 409)
+        #expect(agent.json["error"]?["code"] == "agent_busy")
+        _ = try await Self.waitForEnd(live, run.id)
+        #expect(try await live.send("/v1/conversations/\(run.conversationID)", method: .DELETE).status == 200)
+    }
+
     @Test("uploaded files reach the sandbox; oversized and malformed uploads are refused with clear errors")
     func files() async throws {
         let live = try await PlatformServer.start(
