@@ -178,9 +178,11 @@ let package = Package(
                 "EmergentCore",
                 "EmergentEngine",
                 "EmergentModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: upcomingFeatures,
             linkerSettings: llamaLinkerSettings
         ),
