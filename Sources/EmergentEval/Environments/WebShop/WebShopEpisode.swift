@@ -27,7 +27,8 @@ actor WebShopEpisode: Episode {
             return EpisodeOpening(messages: messages)
         case .functions:
             return EpisodeOpening(messages: [.system(WebShopPrompt.functionInstructions),
-                                             .user("The initial observation:\n" + currentPage())],
+                                             .user("The initial observation:\n\(browser.observation)\n\n"
+                                                   + "Available Actions:\n\(browser.availableActions)")],
                                   tools: WebShopPrompt.tools)
         }
     }
