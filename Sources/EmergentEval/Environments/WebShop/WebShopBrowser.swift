@@ -30,6 +30,8 @@ struct WebShopBrowser: Sendable {
     private(set) var page: Page = .search
     private(set) var keywords = ""
     private(set) var results: [String] = []
+    /// The results page an item was opened from, for its `< Prev`.
+    private var lastResultsPage = 1
     private(set) var asin: String?
     /// Picked option values by group name, in the order first picked.
     private(set) var selected: [(group: String, value: String)] = []
@@ -80,7 +82,7 @@ struct WebShopBrowser: Sendable {
             selected = []
             page = .item
         case (.item, "< prev"):
-            openResults(currentResultsPage)
+            openResults(lastResultsPage)
         case (.item, "buy now"):
             guard let asin else { return .ignored("no product is open") }
             purchase = (asin, selected.map(\.value))
@@ -97,9 +99,6 @@ struct WebShopBrowser: Sendable {
         }
         return .moved
     }
-
-    private var lastResultsPage = 1
-    private var currentResultsPage: Int { lastResultsPage }
 
     private mutating func openResults(_ number: Int) {
         lastResultsPage = max(number, 1)
