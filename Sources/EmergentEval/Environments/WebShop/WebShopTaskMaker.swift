@@ -55,19 +55,18 @@ public enum WebShopTaskMaker {
                                  generator: inout SeededGenerator) -> String {
         let opening = WebShopCatalog.pick(openings, &generator)
         var text = opening + " "
-        let attributeText: String
-        switch attributes.count {
-        case 0: attributeText = ""
-        case 1: attributeText = attributes[0]
-        default: attributeText = attributes.dropLast().joined(separator: ", ") + " and " + (attributes.last ?? "")
-        }
+        // Adjective-like attributes go before the noun or after "that is"; "with …"/"for …" ones after the noun.
+        let trailing = attributes.filter { $0.hasPrefix("with ") || $0.hasPrefix("for ") }
+        let adjectives = attributes.filter { !trailing.contains($0) }
         let noun = product.query
         let plural = noun.hasSuffix("s") && !noun.hasSuffix("ss")
-        if generator.next() % 2 == 0 || attributes.isEmpty {
-            let phrase = attributeText.isEmpty ? noun : attributeText + " " + noun
+        let tail = trailing.isEmpty ? "" : " " + listed(trailing)
+        if generator.next() % 2 == 0 || adjectives.isEmpty {
+            let phrase = (adjectives.isEmpty ? noun : listed(adjectives) + " " + noun) + tail
             text += plural ? phrase : article(phrase) + " " + phrase
         } else {
-            text += (plural ? "" : article(noun) + " ") + noun + (plural ? " that are " : " that is ") + attributeText
+            text += (plural ? "" : article(noun) + " ") + noun + tail + (plural ? " that are " : " that is ")
+                + listed(adjectives)
         }
         let optionTexts = options.map { option -> String in
             switch option.group {
@@ -83,6 +82,12 @@ public enum WebShopTaskMaker {
             text += ", " + optionTexts.joined(separator: " and ")
         }
         return text
+    }
+
+    /// "a", "a and b", "a, b and c".
+    private static func listed(_ items: [String]) -> String {
+        guard let last = items.last else { return "" }
+        return items.count == 1 ? last : items.dropLast().joined(separator: ", ") + " and " + last
     }
 
     private static func article(_ word: String) -> String {
