@@ -68,8 +68,8 @@ public struct WebShopTask: Sendable, Hashable {
         guard let goalValue = value["goal"], case .object = goalValue else {
             throw fail("field 'goal' is missing or not an object")
         }
-        guard let asin = goalValue["asin"]?.stringValue, !asin.isEmpty else {
-            throw fail("field 'goal.asin' is missing or not a non-empty string")
+        guard let asin = (goalValue["asin"] ?? goalValue["product_id"])?.stringValue, !asin.isEmpty else {
+            throw fail("field 'goal.asin' (or 'goal.product_id') is missing or not a non-empty string")
         }
         guard let product = WebShopWorld.shared(seed: seed).catalog.product(asin) else {
             throw fail("field 'goal.asin': no product '\(asin)' in the catalogue of seed \(seed)")

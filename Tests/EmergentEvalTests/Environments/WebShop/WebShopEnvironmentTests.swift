@@ -309,7 +309,9 @@ import Testing
             }
         }
         let noASIN = good.replacingOccurrences(of: "\"asin\":", with: "\"sku\":")
-        #expect(try message([good, noASIN]).contains(":2: field 'goal.asin' is missing"))
+        #expect(try message([good, noASIN]).contains(":2: field 'goal.asin' (or 'goal.product_id') is missing"))
+        let renamed = good.replacingOccurrences(of: "\"asin\":", with: "\"product_id\":")
+        #expect(try message([renamed]) == "loaded")
         let unknown = good.replacingOccurrences(of: "\"asin\":\"", with: "\"asin\":\"X")
         #expect(try message([good, "", unknown]).contains(":3: field 'goal.asin': no product"))
         #expect(try message(["{not json"]).contains(":1: not valid JSON"))
