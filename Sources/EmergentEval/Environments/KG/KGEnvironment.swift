@@ -27,7 +27,7 @@ public struct KGEnvironment: Environment {
     }
 
     public func devTasks() throws -> [EvalTask] {
-        try loadTasks(from: try BundledData.tasksFile(name))
+        try loadTasks(from: try KGResources.tasksFile)
     }
 
     public func loadTasks(from file: URL) throws -> [EvalTask] {
@@ -133,9 +133,27 @@ final class KGGraphSource: Sendable {
     func data() throws -> KGGraphData {
         try cache.withLock { cached in
             if let cached { return cached }
-            let loaded = try KGGraphData.load(from: try file ?? BundledData.url("kg/graph.json"))
+            let loaded = try KGGraphData.load(from: try file ?? KGResources.graphFile)
             cached = loaded
             return loaded
         }
     }
+}
+
+/// Finds the kg environment's shipped files. `BundledData.url` first; on Linux, Foundation reports a bundle holding
+/// a `Resources` folder as its `resourceURL`, so the same file is also looked up from the bundle's root.
+enum KGResources {
+    static func url(_ relativePath: String) throws -> URL {
+        do {
+            return try BundledData.url(relativePath)
+        } catch {
+            let fallback = Bundle.module.bundleURL.appendingPathComponent("Resources")
+                .appendingPathComponent(relativePath)
+            guard FileManager.default.fileExists(atPath: fallback.path) else { throw error }
+            return fallback
+        }
+    }
+
+    static var tasksFile: URL { get throws { try url("tasks/kg.jsonl") } }
+    static var graphFile: URL { get throws { try url("kg/graph.json") } }
 }
