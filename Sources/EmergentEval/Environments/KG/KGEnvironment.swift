@@ -35,7 +35,7 @@ public struct KGEnvironment: Environment {
     }
 
     public func makeEpisode(for task: EvalTask, mode: ActionMode) async throws -> any Episode {
-        KGEpisode(task: try KGTask.from(task), mode: mode, graph: try graph.data(), roundLimit: roundLimit,
+        KGEpisode(task: try KGTask.from(task), mode: mode, graph: try graph.template(), roundLimit: roundLimit,
                   strictFormat: strictFormat)
     }
 
@@ -123,17 +123,18 @@ public enum KGMetric {
     }
 }
 
-/// Loads the graph file once per environment value and shares the parsed data (read-only) with its episodes.
+/// Loads the graph file once per environment value into a template database; each episode gets its own copy.
 final class KGGraphSource: Sendable {
     private let file: URL?
-    private let cache = Mutex<KGGraphData?>(nil)
+    private let cache = Mutex<KGGraphStore?>(nil)
 
     init(file: URL?) { self.file = file }
 
-    func data() throws -> KGGraphData {
+    /// The template store (built on first use).
+    func template() throws -> KGGraphStore {
         try cache.withLock { cached in
             if let cached { return cached }
-            let loaded = try KGGraphData.load(from: try file ?? KGResources.graphFile)
+            let loaded = try KGGraphStore(try KGGraphData.load(from: try file ?? KGResources.graphFile))
             cached = loaded
             return loaded
         }

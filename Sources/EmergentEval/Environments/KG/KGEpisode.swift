@@ -5,13 +5,13 @@ import Foundation
 actor KGEpisode: Episode {
     private let task: KGTask
     private let mode: ActionMode
-    private let graph: KGGraphData
+    private let graph: KGGraphStore
     private let roundLimit: Int
     private let strictFormat: Bool
     private var executor: KGExecutor?
     private var answer: (index: Int, variable: KGVariable)?
 
-    init(task: KGTask, mode: ActionMode, graph: KGGraphData, roundLimit: Int, strictFormat: Bool) {
+    init(task: KGTask, mode: ActionMode, graph: KGGraphStore, roundLimit: Int, strictFormat: Bool) {
         self.task = task
         self.mode = mode
         self.graph = graph
@@ -20,7 +20,7 @@ actor KGEpisode: Episode {
     }
 
     func start() async throws -> EpisodeOpening {
-        executor = KGExecutor(store: try KGGraphStore(graph), entities: task.entities)
+        executor = KGExecutor(store: try KGGraphStore(copying: graph), entities: task.entities)
         answer = nil
         switch mode {
         case .text:

@@ -66,10 +66,10 @@ struct KGExecutor {
     private mutating func execute(_ function: KGFunction, _ arguments: [String]) throws -> String {
         switch function {
         case .getRelations:
-            let operand = try resolve(arguments[0], allowEntity: true)
+            let operand = try resolve(arguments[0], for: function)
             return "Observation: [\(try store.relations(of: operand.members).joined(separator: ", "))]"
         case .getNeighbors:
-            let operand = try resolve(arguments[0], allowEntity: true)
+            let operand = try resolve(arguments[0], for: function)
             let relation = arguments[1]
             guard try store.relations(of: operand.members).contains(relation) else {
                 throw Refusal(reason: "'\(relation)' is not a relation of \(arguments[0])",
@@ -114,13 +114,13 @@ struct KGExecutor {
 
     /// A `#n` argument that must name an existing set of entities (not an entity, not a number).
     private func variable(_ argument: String, _ function: KGFunction) throws -> (Int, KGVariable) {
-        guard case .variable(let index, let variable) = try resolve(argument, allowEntity: false) else {
-            throw Refusal(reason: "\(function.rawValue) needs a variable such as #0, not an entity")
+        guard case .variable(let index, let variable) = try resolve(argument, for: function) else {
+            throw Refusal(reason: "'\(argument)' is not a variable; \(function.rawValue) needs a variable such as #0")
         }
         return (index, variable)
     }
 
-    private func resolve(_ argument: String, allowEntity: Bool) throws -> Operand {
+    private func resolve(_ argument: String, for function: KGFunction) throws -> Operand {
         if argument.hasPrefix("#") {
             guard let index = KGActionParser.variableIndex(argument), index < variables.count else {
                 let known = variables.isEmpty ? "no variables exist yet" : "the variables are #0 to #\(variables.count - 1)"
@@ -130,8 +130,9 @@ struct KGExecutor {
             if variable.isNumber { throw Refusal(reason: "\(argument) is a number, not a set of entities") }
             return .variable(index, variable)
         }
-        guard allowEntity else {
-            throw Refusal(reason: "'\(argument)' is not a variable; this function needs a variable such as #0")
+        // get_relations and get_neighbors take entities too; the others need a variable (as in AgentBench).
+        guard function == .getRelations || function == .getNeighbors else {
+            throw Refusal(reason: "'\(argument)' is not a variable; \(function.rawValue) needs a variable such as #0")
         }
         let id = entityIDs[argument] ?? argument
         guard KGExecutor.looksLikeEntityID(id) else {

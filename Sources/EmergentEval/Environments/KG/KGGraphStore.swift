@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 
-/// One episode's knowledge graph: a private in-memory SQLite database (tables `entities`, `entity_types`,
-/// `relations`, `edges`, `attribute_values`) built from `KGGraphData`, so episodes never share state. Edges are
-/// stored in both directions, each under its own relation name, as Freebase stores reverse properties.
+/// A knowledge graph in an in-memory SQLite database (tables `entities`, `entity_types`, `relations`, `edges`,
+/// `attribute_values`) built from `KGGraphData` once per environment; each episode queries its own copy, so
+/// episodes never share state. Edges are stored in both directions, each under its own relation name, as Freebase
+/// stores reverse properties.
 final class KGGraphStore: Sendable {
     private let database: DatabaseQueue
 
@@ -48,6 +49,12 @@ final class KGGraphStore: Sendable {
                 try value.execute(arguments: [item.entity, item.attribute, item.type.rawValue, item.text, item.sortKey])
             }
         }
+    }
+
+    /// A private copy of `template` (SQLite's backup API copies its pages), for a new episode.
+    init(copying template: KGGraphStore) throws {
+        database = try DatabaseQueue()
+        try template.database.backup(to: database)
     }
 
     /// How many entities the graph holds.

@@ -280,7 +280,7 @@ struct KGEpisodeTests {
             + "knowledge graph. You may have made a mistake; fix it and try again.")
         #expect(observations[3].contains("'film.film.genre' is not a relation of Celia Yamada"))
         #expect(observations[4].contains("takes 2 argument(s)"))
-        #expect(observations[5].contains("'Celia Yamada' is not a variable; this function needs a variable such as #0"))
+        #expect(observations[5].contains("'Celia Yamada' is not a variable; count needs a variable such as #0"))
         #expect(observations[6].contains("neither a variable"))
         #expect(outcome.result.finish == .taskLimit)
         #expect(outcome.observations.count == 7)
