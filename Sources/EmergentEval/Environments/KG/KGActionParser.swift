@@ -56,14 +56,26 @@ enum KGActionParser {
         if let cut = message.range(of: "Observation:") { message = String(message[..<cut.lowerBound]) }
         message = message.replacingOccurrences(of: "\\_", with: "_")
         if let index = finalAnswerIndex(message) { return .finalAnswer(variable: index) }
-        for rawLine in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        // AgentBench: the first line that starts with "Action…:". Failing that (our leniency), the rest of the
+        // first line that contains "Action:" (`Thought: … Action: f(x)`, `**Action:** f(x)`).
+        for line in lines {
             guard line.hasPrefix("Action"), let colon = line.firstIndex(of: ":") else { continue }
-            let body = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            if let call = parseCall(body) { return .call(call) }
-            return .badActionLine(line)
+            return action(line, body: line[line.index(after: colon)...])
+        }
+        for line in lines {
+            guard let marker = line.range(of: "Action:") else { continue }
+            return action(line, body: line[marker.upperBound...])
         }
         return .nothing
+    }
+
+    private static func action(_ line: String, body: Substring) -> KGReply {
+        let call = body.trimmingCharacters(in: CharacterSet(charactersIn: " \t*`"))
+        if let parsed = parseCall(call) { return .call(parsed) }
+        return .badActionLine(line)
     }
 
     /// `(?:Find|Final) Answer: #(\d+)`.

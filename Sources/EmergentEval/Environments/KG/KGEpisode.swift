@@ -71,9 +71,12 @@ actor KGEpisode: Episode {
             return .observe("Function \(call.name) does not exist. The functions are \(KGFunction.namesList), "
                             + "\(KGPrompt.finalAnswerTool).")
         }
+        // Some backends pass the arguments as a JSON string rather than an object.
+        var arguments = call.arguments
+        if let text = arguments.stringValue, let parsed = try? JSONValue(parsing: text) { arguments = parsed }
         var values: [String] = []
         for name in parameters {
-            guard let value = call.arguments[name]?.stringValue else {
+            guard let value = arguments[name]?.stringValue else {
                 return .observe("Arguments do not match the function signature: \(call.name) takes "
                                 + parameters.map { "'\($0)'" }.joined(separator: ", ") + " (strings).")
             }

@@ -19,11 +19,19 @@ struct KGExecutor {
     let entityIDs: [String: String]
     private(set) var variables: [KGVariable] = []
 
+    /// The same names lowercased, for arguments that change the case of a name.
+    let entityIDsByLowercasedName: [String: String]
+
     init(store: KGGraphStore, entities: [KGTask.Entity]) {
         self.store = store
         var ids: [String: String] = [:]
-        for entity in entities { ids[entity.name] = entity.id }
+        var lowercased: [String: String] = [:]
+        for entity in entities {
+            ids[entity.name] = entity.id
+            lowercased[entity.name.lowercased()] = entity.id
+        }
         entityIDs = ids
+        entityIDsByLowercasedName = lowercased
     }
 
     /// An argument after resolution: an existing variable or an entity of the graph.
@@ -134,7 +142,7 @@ struct KGExecutor {
         guard function == .getRelations || function == .getNeighbors else {
             throw Refusal(reason: "'\(argument)' is not a variable; \(function.rawValue) needs a variable such as #0")
         }
-        let id = entityIDs[argument] ?? argument
+        let id = entityIDs[argument] ?? entityIDsByLowercasedName[argument.lowercased()] ?? argument
         guard KGExecutor.looksLikeEntityID(id) else {
             throw Refusal(reason: "'\(argument)' is neither a variable (#n), an entity named in the question, nor an "
                               + "entity id")

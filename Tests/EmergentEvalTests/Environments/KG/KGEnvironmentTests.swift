@@ -345,6 +345,35 @@ struct KGEpisodeTests {
         #expect(silent.observations[0].hasPrefix("No function call found"))
     }
 
+    @Test func parserReadsAgentBenchsReplyShapes() {
+        #expect(KGActionParser.parse("Thought: x\nAction: get_neighbors(variable #0, film.film.genre)")
+            == .call(KGParsedCall(name: "get_neighbors", arguments: ["#0", "film.film.genre"])))
+        #expect(KGActionParser.parse("Thought: x Action: get_relations(Celia Yamada)")
+            == .call(KGParsedCall(name: "get_relations", arguments: ["Celia Yamada"])))
+        #expect(KGActionParser.parse("**Action:** `get_attributes(#2)`")
+            == .call(KGParsedCall(name: "get_attributes", arguments: ["#2"])))
+        #expect(KGActionParser.parse("Action: count(#1)\nObservation: variable #2, which is a number\nFinal Answer: #2")
+            == .call(KGParsedCall(name: "count", arguments: ["#1"])))
+        #expect(KGActionParser.parse("Thought: done.\nAction: count(#1)\nFinal Answer: #2") == .finalAnswer(variable: 2))
+        #expect(KGActionParser.parse("Find Answer: #4") == .finalAnswer(variable: 4))
+        #expect(KGActionParser.parse("Action: get\\_relations(#0)")
+            == .call(KGParsedCall(name: "get_relations", arguments: ["#0"])))
+        #expect(KGActionParser.parse("Action: look around") == .badActionLine("Action: look around"))
+        #expect(KGActionParser.parse("The answer is 14.") == .nothing)
+    }
+
+    @Test func namesInAnyCaseAndStringArgumentsAreAccepted() async throws {
+        let task = try KGTestSupport.task("kg-dev-001")
+        let outcome = try await EpisodeReplay.play(KGTestSupport.environment, task, mode: .functions, actions: [
+            .call(ToolCall(id: "1", name: "get_neighbors",
+                           arguments: .string(#"{"variable": "celia yamada", "relation": "film.director.film"}"#))),
+            .call(ToolCall(id: "2", name: "count", arguments: ["variable": "#0"])),
+            .call(ToolCall(id: "3", name: "final_answer", arguments: ["variable": "#1"])),
+        ])
+        #expect(outcome.observations[0] == "Observation: variable #0, which are instances of film.film")
+        #expect(outcome.result.reward == 1)
+    }
+
     @Test func concurrentEpisodesAreIsolated() async throws {
         let task = try KGTestSupport.task("kg-dev-001")
         let environment = KGTestSupport.environment
