@@ -52,11 +52,8 @@ public struct KGEnvironment: Environment {
     }
 
     public func solution(for task: EvalTask) throws -> [String] {
-        let (kgTask, calls, final) = try reference(task)
-        let names = Dictionary(kgTask.entities.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        var replies = calls.map { call in
-            "Thought: \(KGSolutionThought.text(for: call, names: names))\nAction: \(call.name)(\(call.arguments.joined(separator: ", ")))"
-        }
+        let (_, calls, final) = try reference(task)
+        var replies = calls.map { call in "Thought: \(KGSolutionThought.text(for: call))\nAction: \(call.text)" }
         replies.append("Thought: \(final) holds the answer to the question.\nFinal Answer: \(final)")
         return replies
     }
@@ -74,17 +71,22 @@ public struct KGEnvironment: Environment {
         return toolCalls
     }
 
-    /// The task's reference actions, parsed, and the variable they answer with.
+    /// The task's reference actions, parsed, and the variable they answer with. Entities of the question are
+    /// written by name, as the prompt shows them (the reference files use ids).
     private func reference(_ task: EvalTask) throws -> (KGTask, [KGParsedCall], String) {
         let kgTask = try KGTask.from(task)
         guard !kgTask.actions.isEmpty, let final = kgTask.finalVariable else {
             throw EnvironmentError("task \(task.id) has no reference actions, so it has no oracle solution",
                                    recovery: "add 'actions' (and 'final_variable') to the task")
         }
+        // A name that a call cannot carry (commas split arguments, parentheses end the call) stays an id.
+        let writable = kgTask.entities.filter { !$0.name.contains(where: { ",()".contains($0) }) }
+        let names = Dictionary(writable.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let calls = try kgTask.actions.map { text in
-            guard let call = KGActionParser.parseCall(text) else {
+            guard var call = KGActionParser.parseCall(text) else {
                 throw EnvironmentError("task \(task.id): cannot read reference action '\(text)'")
             }
+            call.arguments = call.arguments.map { names[$0] ?? $0 }
             return call
         }
         return (kgTask, calls, final)
@@ -93,8 +95,8 @@ public struct KGEnvironment: Environment {
 
 /// The short thought the oracle writes before each reference action.
 enum KGSolutionThought {
-    static func text(for call: KGParsedCall, names: [String: String]) -> String {
-        func show(_ argument: String) -> String { names[argument].map { "'\($0)'" } ?? argument }
+    static func text(for call: KGParsedCall) -> String {
+        func show(_ argument: String) -> String { argument.hasPrefix("#") ? argument : "'\(argument)'" }
         let arguments = call.arguments
         switch (KGFunction(rawValue: call.name), arguments.count) {
         case (.getRelations, 1): return "I will look at the relations of \(show(arguments[0]))."
