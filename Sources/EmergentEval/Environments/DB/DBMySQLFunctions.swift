@@ -59,6 +59,7 @@ enum DBMySQLFunctions {
     }
 
     static let all: [DatabaseFunction] = [
+        DatabaseFunction("sum", argumentCount: 1, pure: true, aggregate: DBMySQLSum.self),
         DatabaseFunction("concat", pure: true) { values in
             var out = ""
             for value in values {
@@ -145,4 +146,42 @@ enum DBMySQLFunctions {
             return a.squareRoot()
         },
     ]
+}
+
+/// MySQL's SUM: text values are read as numbers by MySQL's prefix rule and make the sum a DOUBLE (printed as
+/// `5.0`); a sum of integers stays an integer. (SQLite's own sum returns 5 for text '5'.) Being an application
+/// function, it cannot be used as a window function (`SUM(x) OVER (…)`).
+struct DBMySQLSum: DatabaseAggregate {
+    private var integerTotal = 0
+    private var doubleTotal = 0.0
+    private var sawValue = false
+    private var integersOnly = true
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        guard let value = dbValues.first else { return }
+        switch value.storage {
+        case .null:
+            return
+        case .int64(let number):
+            let (sum, overflow) = integerTotal.addingReportingOverflow(Int(number))
+            if overflow { integersOnly = false } else { integerTotal = sum }
+            doubleTotal += Double(number)
+        case .double(let number):
+            integersOnly = false
+            doubleTotal += number
+        case .string(let text):
+            integersOnly = false
+            doubleTotal += DBMySQLFunctions.leadingNumber(text)
+        case .blob:
+            integersOnly = false
+        }
+        sawValue = true
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard sawValue else { return nil }
+        return integersOnly ? integerTotal : doubleTotal
+    }
 }
