@@ -152,11 +152,9 @@ struct DBPythonReader {
         switch scalar {
         case "[": return sequence(close: "]").map(DBPyValue.list)
         case "(":
-            let start = position
             guard let (items, trailingComma) = sequenceWithComma(close: ")") else { return nil }
-            if items.count == 1 && !trailingComma { return items[0] }
-            _ = start
-            return .tuple(items)
+            // (x) is x; (x,) and (x, y) are tuples.
+            return items.count == 1 && !trailingComma ? items[0] : .tuple(items)
         case "'", "\"": return string()
         default:
             if let word = word() { return word }

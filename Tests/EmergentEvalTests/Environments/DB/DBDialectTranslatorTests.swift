@@ -74,6 +74,8 @@ import Testing
         #expect(db.run("DESCRIBE Scores").observation
             == "[('Name', 'text', 'YES', '', None, ''), ('Points', 'text', 'YES', '', None, '')]")
         #expect(db.run("SHOW TABLES").observation == "[('Scores',)]")
+        #expect(db.run("SHOW CREATE TABLE Scores").observation.hasPrefix("[('Scores', 'CREATE TABLE \"Scores\""))
+        #expect(db.run("USE Scores").observation == "[]")
         #expect(db.run("SELECT nope FROM Scores").observation.hasPrefix("Error: no such column"))
     }
 
