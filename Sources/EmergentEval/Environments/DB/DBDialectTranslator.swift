@@ -30,7 +30,8 @@ struct DBTranslationError: Error, Sendable, Equatable {
 /// - `USE db`, `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`: no operation (AgentBench commits every statement).
 ///
 /// Refused with a message naming the SQLite alternative: date arithmetic and formatting functions, `INTERVAL`,
-/// `XOR`, `ON DUPLICATE KEY UPDATE`, `SHOW DATABASES` and other `SHOW`s, and more than one statement.
+/// `XOR`, `ON DUPLICATE KEY UPDATE`, `SHOW DATABASES` and other `SHOW`s, more than one statement, and SQLite's own
+/// `ATTACH`/`DETACH`/`VACUUM`/`PRAGMA` (they could reach files outside the episode's in-memory database).
 enum DBDialectTranslator {
     static func translate(_ mysql: String) throws(DBTranslationError) -> DBTranslation {
         let tokens = try DBSQLLexer.tokenize(mysql)
@@ -57,6 +58,10 @@ enum DBDialectTranslator {
         switch first {
         case "USE", "BEGIN", "COMMIT", "ROLLBACK":
             return .noOperation
+        case "ATTACH", "DETACH", "VACUUM", "PRAGMA":
+            // SQLite statements that reach outside the episode's database (files) or are not MySQL at all.
+            throw DBTranslationError(message: "\(first) is not supported here; this is a MySQL database with one "
+                + "schema: use SHOW TABLES or DESCRIBE table_name to explore it.")
         case "START" where upper.count > 1 && upper[1] == "TRANSACTION":
             return .noOperation
         case "SHOW":

@@ -89,7 +89,7 @@ import Testing
     }
 
     /// Correct MySQL for the SELECT tasks whose reference query is broken: the labels are reachable here, except
-    /// dbbench-0 (no row of its table has the asked date), dbbench-1 (the label is a hand-cleaned cell) and
+    /// dbbench-0 (no row of its table has the asked date), dbbench-1 (the label is a hand-cleaned cell),
     /// dbbench-11 and dbbench-15 (the labels disagree with the tables: the largest area is Qena's; the try bonus is 5).
     static let correctedQueries: [(String, String)] = [
         ("dbbench-2", "SELECT `weeks at No. 1` FROM `Music Chart History` WHERE Artist = 'Julie Covington' AND Title LIKE '%Don\\'t Cry for Me Argentina%'"),

@@ -52,6 +52,8 @@ import Testing
         #expect(refusal("SELECT 1; SELECT 2").contains("Only one SQL statement"))
         #expect(refusal("SELECT 'open").contains("never closed"))
         #expect(refusal("   ").contains("empty"))
+        #expect(refusal("ATTACH DATABASE '/tmp/x.db' AS x").contains("ATTACH is not supported"))
+        #expect(refusal("pragma table_info(t)").contains("PRAGMA is not supported"))
     }
 
     @Test func translatedSQLBehavesLikeMySQL() throws {
@@ -77,6 +79,8 @@ import Testing
         #expect(db.run("SHOW CREATE TABLE Scores").observation.hasPrefix("[('Scores', 'CREATE TABLE \"Scores\""))
         #expect(db.run("USE Scores").observation == "[]")
         #expect(db.run("SELECT nope FROM Scores").observation.hasPrefix("Error: no such column"))
+        // Parameters and variables have no values here: an error observation, not a crash.
+        #expect(db.run("SELECT ?, @b").observation.hasPrefix("Error: wrong number of statement arguments"))
     }
 
     @Test func longOutputIsTruncatedLikeAgentBench() throws {
