@@ -92,9 +92,9 @@ actor DBEpisode: Episode {
                 }
                 return .success(.answerList(strings))
             }
-            if let single = value.stringValue ?? DBTaskLoader.cellText(value) {
-                return .success(.answerList([single]))
-            }
+            // A single string is read like the text protocol's `Final Answer:` text (it may be a list literal).
+            if let single = value.stringValue { return .success(.answerText(single)) }
+            if let number = DBTaskLoader.cellText(value) { return .success(.answerList([number])) }
             return .failure(DBActionFormatError(message: "Invalid arguments: 'answers' must be a list of strings."))
         default:
             return .failure(DBActionFormatError(message:

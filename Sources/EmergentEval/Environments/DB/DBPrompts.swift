@@ -60,11 +60,9 @@ enum DBPrompts {
             """),
     ]
 
-    /// AgentBench's task text: the table description, then the question.
+    /// AgentBench v0.2's task text: the question, then the table description on the next line.
     static func taskText(question: String, addDescription: String) -> String {
-        var text = ""
-        if !addDescription.isEmpty { text += "Additional table information about the question: \(addDescription)\n" }
-        return text + "Question: \(question)"
+        addDescription.isEmpty ? question : question + "\n" + addDescription
     }
 
     static let tools: [ToolSpec] = [
