@@ -116,7 +116,7 @@ public struct OSTask: Sendable, Hashable, Codable {
         var scripts: [OSScript?] = initScripts.map { $0 }
         scripts.append(start)
         scripts += evaluation.check ?? []
-        if evaluation.check?.contains(where: { $0 == nil }) == true { scripts.append(evaluation.example) }
+        scripts.append(evaluation.example)
         return scripts.compactMap { $0?.missingFile }
     }
 
