@@ -108,6 +108,11 @@ actor OSSandbox {
     static let bwrapPath = "/usr/bin/bwrap"
     static let controlMount = "/run/.emergent"
     static let hostEtcMount = "/run/.host-etc"
+    /// /etc entries never shown to the agent.
+    static let secretEtcEntries: Set<String> = [
+        "shadow", "shadow-", "gshadow", "gshadow-", "ssh", "ssl", "security", "sudoers", "sudoers.d",
+        "credstore", "credstore.encrypted", "ppp", "wireguard", "NetworkManager",
+    ]
     static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     let limits: OSSandboxLimits
@@ -215,8 +220,19 @@ actor OSSandbox {
         for dir in ["/etc", "/root", "/home", "/tmp", "/var", "/opt", "/srv", "/mnt", "/media", "/run"] {
             args += ["--size", size, "--tmpfs", dir]
         }
+        // The host's /etc, entry by entry, minus secrets (password hashes, host keys, private certificates);
+        // the boot script copies it into the sandbox's writable /etc and writes blank shadow files.
+        let etcEntries = ((try? fm.contentsOfDirectory(atPath: "/etc")) ?? []).sorted()
+        for entry in etcEntries where !Self.secretEtcEntries.contains(entry) {
+            let host = "/etc/\(entry)"
+            let inside = "\(Self.hostEtcMount)/\(entry)"
+            if let target = try? fm.destinationOfSymbolicLink(atPath: host) {
+                args += ["--symlink", target, inside]
+            } else if fm.isReadableFile(atPath: host) {
+                args += ["--ro-bind", host, inside]
+            }
+        }
         args += [
-            "--ro-bind", "/etc", Self.hostEtcMount,
             "--bind", control.path, Self.controlMount,
             "--proc", "/proc", "--dev", "/dev",
             "--chdir", "/root", "--clearenv",
@@ -233,6 +249,9 @@ actor OSSandbox {
     private var bootScript: String {
         """
         cp -r \(Self.hostEtcMount)/. /etc/ 2>/dev/null
+        awk -F: '{print $1 ":*:19000:0:99999:7:::"}' /etc/passwd > /etc/shadow
+        awk -F: '{print $1 ":*::" $4}' /etc/group > /etc/gshadow
+        chmod 640 /etc/shadow /etc/gshadow
         mkdir -p /var/log /var/tmp /var/lib /var/cache /var/mail /var/spool /var/opt /run/lock
         mkdir -p /usr/local/bin /usr/local/sbin /usr/local/lib /usr/local/share /usr/local/etc /usr/local/include /usr/local/src
         chmod 1777 /tmp /var/tmp
@@ -242,7 +261,7 @@ actor OSSandbox {
         trap ':' INT
         while true; do
           /bin/bash --rcfile \(Self.controlMount)/rc.sh --noediting -i 2>&1
-          printf '[the shell exited; a new shell was started]\\n'
+          printf '[the shell exited; a new shell was started]\\n\\036RS\(token)\\036\\n'
         done
         """
     }
@@ -280,11 +299,21 @@ actor OSSandbox {
             + "timeout -k 2 \(seconds) \(interpreter) \(Self.controlMount)/\(file) \(args) ) "
             + "</dev/null >\(inside).out 2>\(inside).err"
         let result = try await runInShell(line, timeout: limits.scriptTimeout + 10, inline: true)
-        let stdout = (try? String(contentsOf: control.appendingPathComponent("\(name).out"), encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: control.appendingPathComponent("\(name).err"), encoding: .utf8)) ?? ""
+        let stdout = readOutput("\(name).out")
+        let stderr = readOutput("\(name).err")
         let timedOut = result.timedOut || result.exitCode == 124
         return OSScriptOutput(exitCode: result.exitCode, stdout: stdout, stderr: stderr + result.output,
                               timedOut: timedOut)
+    }
+
+    /// Reads a file the sandbox wrote, never following a symbolic link the agent may have put there.
+    private func readOutput(_ file: String) -> String {
+        let path = control.appendingPathComponent(file).path
+        let fd = open(path, O_RDONLY | O_NOFOLLOW)
+        guard fd >= 0 else { return "" }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let data = (try? handle.read(upToCount: limits.outputCap)) ?? nil
+        return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
     private func write(_ text: String, to file: String) throws {
@@ -321,7 +350,8 @@ actor OSSandbox {
                 lines += ". \(Self.controlMount)/\(file) </dev/null\n"
             }
         }
-        lines += "printf '\\036EM\(token):\(id):%d\\036\\n' \"$?\"\n"
+        let markerLine = "printf '\\036EM\(token):\(id):%d\\036\\n' \"$?\"\n"
+        lines += markerLine
         buffer.reset()
         do {
             try stdinHandle.write(contentsOf: Data(lines.utf8))
@@ -331,8 +361,15 @@ actor OSSandbox {
         }
         let start = Date()
         var interrupts = 0
+        var resent = false
+        let restart = Data("\u{1E}RS\(token)\u{1E}".utf8)
         while true {
             let (data, ended) = buffer.snapshot()
+            // The agent's `exit` ended the shell and the marker line may have gone with it: ask the new one.
+            if !resent, data.range(of: restart) != nil {
+                resent = true
+                try? stdinHandle.write(contentsOf: Data(markerLine.utf8))
+            }
             if let found = findMarker(in: data, id: id) {
                 return OSCommandOutput(output: found.output, exitCode: found.code, timedOut: interrupts > 0)
             }
@@ -361,7 +398,8 @@ actor OSSandbox {
         let rest = data[range.upperBound...]
         guard let end = rest.firstIndex(of: 0x1E) else { return nil }
         let code = Int(String(decoding: rest[rest.startIndex..<end], as: UTF8.self)) ?? -1
-        return (String(decoding: data[data.startIndex..<range.lowerBound], as: UTF8.self), code)
+        let text = String(decoding: data[data.startIndex..<range.lowerBound], as: UTF8.self)
+        return (text.replacingOccurrences(of: "\u{1E}RS\(token)\u{1E}\n", with: ""), code)
     }
 
     /// Ctrl-C for the shell: SIGINT to the sandbox's process group. The interactive shell survives it, the

@@ -49,7 +49,7 @@ import Glibc
         // Attempts to escape the read-only parts.
         let escape = try await Self.run(first, """
             echo x > /usr/bin/\(name) 2>/dev/null && echo ESCAPED-usr-bin
-            echo x > /run/.host-etc/\(name) 2>/dev/null && echo ESCAPED-host-etc
+            echo x >> /run/.host-etc/passwd 2>/dev/null && echo ESCAPED-host-etc
             mount -o remount,rw /usr/bin 2>/dev/null && echo ESCAPED-remount
             unshare -U -r true 2>/dev/null && echo ESCAPED-userns
             echo done
@@ -119,5 +119,44 @@ import Glibc
         await episode.close()
         try await Task.sleep(for: .milliseconds(300))
         #expect(try Self.host(["pgrep", "-f", tag]).isEmpty)
+    }
+    @Test func hostSecretsStayHidden() async throws {
+        let episode = try await env.makeEpisode(for: try OSSandboxTests.task(), mode: .text)
+        _ = try await episode.start()
+        let out = try await Self.run(episode, """
+            test -e /run/.host-etc/shadow && echo LEAK-shadow
+            ls /etc/ssh /run/.host-etc/ssh 2>/dev/null | grep -q key && echo LEAK-keys
+            cut -d: -f2 /etc/shadow | sort -u
+            grep -c '^root:' /etc/passwd
+            """)
+        #expect(out == "*\n1")
+        await episode.close()
+    }
+
+    @Test func outputFilesAreNotFollowedOutOfTheSandbox() async throws {
+        let os = OSTask(description: "links", evaluation: OSEvaluation(check: [nil, OSScript(builtin: "string-match")],
+                                                                         example: OSScript(code: "echo hello")))
+        let task = try os.evalTask(id: "os-links")
+        let episode = try await env.makeEpisode(for: task, mode: .text)
+        _ = try await episode.start()
+        _ = try await Self.run(episode, "for i in $(seq 1 40); do ln -sf /etc/hostname /run/.emergent/job-$i.out; done")
+        _ = try await episode.step(.text("Act: answer(hello)"))
+        let grade = try await episode.grade()
+        await episode.close()
+        #expect(grade.reward == 0)
+        let stdout = grade.details["steps"]?[0]?["stdout"]?.stringValue
+        #expect(stdout == "")
+    }
+
+    @Test func exitAndStdinReadsDoNotBreakTheShell() async throws {
+        let episode = try await env.makeEpisode(for: try OSSandboxTests.task(), mode: .text)
+        _ = try await episode.start()
+        let read = try await Self.run(episode, "read line; cat; echo read-rc=$?")
+        #expect(read == "read-rc=0")
+        let exited = try await Self.run(episode, "exit 3")
+        #expect(exited.contains("a new shell was started"))
+        let after = try await Self.run(episode, "echo $((2 + 3)) $(pwd)")
+        #expect(after == "5 /root")
+        await episode.close()
     }
 }
