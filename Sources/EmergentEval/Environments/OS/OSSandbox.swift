@@ -353,6 +353,7 @@ actor OSSandbox {
         let markerLine = "printf '\\036EM\(token):\(id):%d\\036\\n' \"$?\"\n"
         lines += markerLine
         buffer.reset()
+        let earlierJobs = Set(interactiveShell().map(Self.children) ?? [])
         do {
             try stdinHandle.write(contentsOf: Data(lines.utf8))
         } catch {
@@ -380,13 +381,17 @@ actor OSSandbox {
             }
             let elapsed = Date().timeIntervalSince(start)
             if elapsed > timeout + Double(interrupts) * 2 {
-                if interrupts >= 2 {
+                if interrupts >= 3 {
                     responsive = false
                     return OSCommandOutput(output: String(decoding: data, as: UTF8.self), exitCode: -1,
                                            timedOut: true)
                 }
                 interrupts += 1
-                interruptForeground()
+                if interrupts <= 2 {
+                    interruptForeground()
+                } else {
+                    killStuckCommand(sparing: earlierJobs)
+                }
             }
             try? await Task.sleep(for: .milliseconds(elapsed < 0.2 ? 2 : 10))
         }
@@ -414,6 +419,41 @@ actor OSSandbox {
                 kill(-pid, SIGINT)
             }
         }
+    }
+
+    /// The host pid of the interactive shell: bwrap → the sandbox's pid 1 → the boot script → the shell.
+    private func interactiveShell() -> Int32? {
+        guard let process, process.isRunning else { return nil }
+        var pid = process.processIdentifier
+        for _ in 0..<3 {
+            guard let child = Self.children(pid).first else { return nil }
+            pid = child
+        }
+        return pid
+    }
+
+    static func children(_ pid: Int32) -> [Int32] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// The last resort for a command that ignores SIGINT: SIGKILL every process it started (the shell's children
+    /// that were not there before it), or the shell itself when the command is a loop inside the shell (the boot
+    /// script then starts a new shell).
+    private func killStuckCommand(sparing earlier: Set<Int32>) {
+        guard let shell = interactiveShell() else { return }
+        let started = Self.children(shell).filter { !earlier.contains($0) }
+        if started.isEmpty {
+            kill(shell, SIGKILL)
+            return
+        }
+        var stack = started
+        var tree: [Int32] = []
+        while let pid = stack.popLast(), tree.count < 4096 {
+            tree.append(pid)
+            stack += Self.children(pid)
+        }
+        for pid in tree { kill(pid, SIGKILL) }
     }
 
     /// Kills the sandbox's whole process tree and deletes its directory. Safe to call twice.

@@ -53,4 +53,20 @@ import Testing
         #expect(still.observation == "The output of the OS:\n\nok")
         await episode.close()
     }
+    @Test func commandsThatIgnoreInterruptsAreKilled() async throws {
+        let env = OSEnvironment(limits: OSSandboxLimits(commandTimeout: 1))
+        let episode = try await env.makeEpisode(for: try Self.task(), mode: .text)
+        _ = try await episode.start()
+        _ = try await episode.step(Self.bash("sleep 300 &\ncd /tmp; X=kept"))
+        let stubborn = try await episode.step(Self.bash(
+            "python3 -c 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(100)'; echo next"))
+        #expect(stubborn.observation.contains("interrupted"))
+        let state = try await episode.step(Self.bash("echo $X $(pwd); pgrep -c -x sleep"))
+        #expect(state.observation == "The output of the OS:\n\nkept /tmp\n1")
+        let shellLoop = try await episode.step(Self.bash("trap '' INT; while true; do :; done"))
+        #expect(shellLoop.observation.contains("a new shell was started"))
+        let after = try await episode.step(Self.bash("echo fresh $(pwd); pgrep -c -x sleep"))
+        #expect(after.observation == "The output of the OS:\n\nfresh /root\n1")
+        await episode.close()
+    }
 }
