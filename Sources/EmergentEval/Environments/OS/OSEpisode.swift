@@ -35,9 +35,12 @@ actor OSEpisode: Episode {
                 }
             }
             if let start = task.start {
+                // As in AgentBench, the start script's exit status does not matter (it usually ends with `&`);
+                // only a start script that hangs or breaks the shell stops the task.
                 let result = try await sandbox.run(start.code ?? "")
-                if result.exitCode != 0 {
-                    throw EnvironmentError("task \(taskID): start script failed with exit status \(result.exitCode): "
+                let responsive = await sandbox.isResponsive
+                if result.timedOut || !responsive {
+                    throw EnvironmentError("task \(taskID): the start script did not return to the shell: "
                                            + "\(result.output.suffix(600))")
                 }
             }
