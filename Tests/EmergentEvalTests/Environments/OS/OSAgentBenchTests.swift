@@ -116,7 +116,7 @@ import Testing
     @Test(.enabled(if: haveDevFile)) func backgroundWriterRunsAndItsIntervalCanBeMeasured() async throws {
         let task = try env.loadTasks(from: Self.devFile)[4]
         let outcome = try await EpisodeReplay.play(env, task, mode: .text, actions: [
-            .text("Think: watch it.\n\nAct: bash\n\n```bash\nsleep 1; a=$(wc -c < /root/log); sleep 3.2; b=$(wc -c < /root/log); echo $(( (b - a) / 7 ))\n```"),
+            .text("Think: watch it.\n\nAct: bash\n\n```bash\nuntil [ -s /root/log ]; do sleep 0.05; done; sleep 0.5; a=$(wc -c < /root/log); sleep 3.2; b=$(wc -c < /root/log); echo $(( (b - a) / 7 ))\n```"),
             .text("Think: one write in 3.5 s.\n\nAct: answer(3)"),
         ])
         #expect(outcome.observations.first == "The output of the OS:\n\n1")
