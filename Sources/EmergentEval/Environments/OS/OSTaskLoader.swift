@@ -160,7 +160,7 @@ struct OSTaskLoader {
                 if let builtin = Self.builtinChecks[name], file.hasPrefix("check/") || !file.contains("/") {
                     return OSScript(language: language, builtin: builtin)
                 }
-                let url = scriptsRoot(file).appendingPathComponent(file)
+                let url = (scriptsDirectory ?? fallbackScripts).appendingPathComponent(file)
                 if let code = try? String(contentsOf: url, encoding: .utf8) {
                     return OSScript(language: language, code: code)
                 }
@@ -173,10 +173,6 @@ struct OSTaskLoader {
         default:
             throw fail("field '\(field)' must be null, a string or an object")
         }
-    }
-
-    private func scriptsRoot(_ file: String) -> URL {
-        scriptsDirectory ?? fallbackScripts
     }
 
     /// The `scripts` folder next to the file being read (set by `load`).
