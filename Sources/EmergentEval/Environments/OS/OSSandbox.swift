@@ -204,6 +204,8 @@ actor OSSandbox {
         do {
             try process.run()
         } catch {
+            // Frees the cgroup and the control directory made for it.
+            await close()
             throw EnvironmentError("cannot start bubblewrap: \(error)")
         }
         self.process = process

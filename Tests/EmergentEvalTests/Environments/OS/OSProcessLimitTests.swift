@@ -69,10 +69,13 @@ import Testing
         let env = OSEnvironment(limits: OSSandboxLimits(commandTimeout: 3, scriptTimeout: 5, maxProcesses: limit))
         #expect(env.processLimitEnforced)
         let episode = try await Self.episode(env)
-        #expect(await episode.processLimitEnforced)
+        defer { Task { await episode.close() } }
+        try #require(await episode.processLimitEnforced)
         let cgroup = try #require(await episode.processCgroup)
-        #expect(try String(contentsOfFile: cgroup + "/pids.max", encoding: .utf8)
-                    .trimmingCharacters(in: .whitespacesAndNewlines) == String(limit))
+        // Never start the bomb unless the limit is really in place for this sandbox's shell.
+        try #require(String(contentsOfFile: cgroup + "/pids.max", encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines) == String(limit))
+        try #require(OSCgroupFiles.pids(in: cgroup + "/cgroup.procs").count >= 3)
         let baseline = Self.hostProcessCount()
         let started = try await Self.run(episode, "( :(){ :|:& };: ) 2>/tmp/bomb.err >/dev/null &\necho started")
         #expect(started == "started")
@@ -109,6 +112,7 @@ import Testing
         async let first = Self.episode(env)
         async let second = Self.episode(env)
         let episodes = try await [first, second]
+        defer { Task { for episode in episodes { await episode.close() } } }
         var cgroups: [String] = []
         for episode in episodes { cgroups.append(try #require(await episode.processCgroup)) }
         #expect(cgroups[0] != cgroups[1])
