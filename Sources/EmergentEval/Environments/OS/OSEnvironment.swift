@@ -22,6 +22,16 @@ public struct OSEnvironment: Environment {
         self.limits = limits
     }
 
+    /// Whether episodes get a process limit (`limits.maxProcesses`, default 256) from a writable cgroup pids
+    /// controller on this machine (usually: running as root). Without one, sandboxes still work but a fork bomb
+    /// inside can exhaust the host's process table; each such episode's grade details then carry `process_limit`.
+    public var processLimitEnforced: Bool {
+        limits.maxProcesses > 0 && OSPidsHierarchy.detected.hierarchy != nil
+    }
+
+    /// Where the process limit is enforced (the cgroup hierarchy), or why it cannot be.
+    public var processLimitNote: String { OSPidsHierarchy.detected.note }
+
     public func devTasks() throws -> [EvalTask] {
         try loadTasks(from: Self.shippedTasksFile())
     }

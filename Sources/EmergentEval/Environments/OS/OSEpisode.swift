@@ -23,6 +23,12 @@ actor OSEpisode: Episode {
     /// The sandbox's host directory (tests check isolation with it).
     var controlDirectory: URL { get async { await sandbox.controlDirectory } }
 
+    /// The sandbox's pids cgroup directory while the episode runs (nil without a process limit or after close).
+    var processCgroup: String? { get async { await sandbox.processCgroup } }
+
+    /// Whether the sandbox's process limit (`OSSandboxLimits.maxProcesses`) is enforced.
+    var processLimitEnforced: Bool { get async { await sandbox.processLimitEnforced } }
+
     func start() async throws -> EpisodeOpening {
         if !started {
             started = true
@@ -93,6 +99,10 @@ actor OSEpisode: Episode {
 
     private func computeGrade() async -> EpisodeGrade {
         var details: JSONObject = ["labels": .array(task.labels.map(JSONValue.string))]
+        if started, !(await sandbox.processLimitEnforced) {
+            // Recorded with the result so a run on a machine without the pids controller is visible.
+            details["process_limit"] = .string(await sandbox.processLimitNote)
+        }
         let answer: String?
         switch commit {
         case .answer(let text)?: answer = text

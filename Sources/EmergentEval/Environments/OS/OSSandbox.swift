@@ -15,16 +15,21 @@ public struct OSSandboxLimits: Sendable, Hashable {
     public var memoryKiB: Int
     /// Largest file a process may write, in KiB (`ulimit -f`).
     public var fileSizeKiB: Int
+    /// Processes and threads the whole sandbox may have at once (the cgroup pids controller's `pids.max`, which
+    /// stops fork bombs); 0 turns the limit off. Enforced only where a writable pids controller exists (see
+    /// `OSEnvironment.processLimitEnforced`).
+    public var maxProcesses: Int
 
     public init(commandTimeout: Double = 10, scriptTimeout: Double = 60, outputCap: Int = 256 * 1024,
                 tmpfsSize: Int = 256 * 1024 * 1024, memoryKiB: Int = 4 * 1024 * 1024,
-                fileSizeKiB: Int = 256 * 1024) {
+                fileSizeKiB: Int = 256 * 1024, maxProcesses: Int = 256) {
         self.commandTimeout = commandTimeout
         self.scriptTimeout = scriptTimeout
         self.outputCap = outputCap
         self.tmpfsSize = tmpfsSize
         self.memoryKiB = memoryKiB
         self.fileSizeKiB = fileSizeKiB
+        self.maxProcesses = maxProcesses
     }
 }
 
@@ -124,6 +129,10 @@ actor OSSandbox {
     private var counter = 0
     private var responsive = true
     private var closed = false
+    /// The sandbox's own pids cgroup, while it exists.
+    private var cgroup: OSProcessCgroup?
+    private var limitNote = "the sandbox has not started"
+    private var limitEnforced = false
 
     init(limits: OSSandboxLimits) {
         self.limits = limits
@@ -135,6 +144,16 @@ actor OSSandbox {
 
     /// The host directory this sandbox may write (tests use it to check isolation).
     var controlDirectory: URL { control }
+
+    /// The directory of the sandbox's pids cgroup, nil when the process limit is not enforced or after close.
+    var processCgroup: String? { cgroup?.directory }
+
+    /// Whether `limits.maxProcesses` held for this sandbox (its processes were in their own pids cgroup); it
+    /// stays true after close.
+    var processLimitEnforced: Bool { limitEnforced }
+
+    /// Where the process limit is enforced, or why it is not.
+    var processLimitNote: String { limitNote }
 
     /// Whether the shell still answers (a command that ignored two interrupts leaves it stuck).
     var isResponsive: Bool { responsive && process?.isRunning == true }
@@ -153,15 +172,22 @@ actor OSSandbox {
         } catch {
             throw EnvironmentError("cannot prepare the sandbox directory \(control.path): \(error)")
         }
+        setUpProcessLimit()
         let process = Process()
+        // A tiny host shell joins the sandbox's pids cgroup, then becomes bwrap (same pid), so nothing the sandbox
+        // runs can fork before the limit applies.
+        var command = [Self.bwrapPath] + bwrapArguments()
+        if let cgroup {
+            command = [Self.hostShell, "-c", Self.joinScript, "emergent-os-join", cgroup.procsFile] + command
+        }
         // Foundation's Process passes the parent's blocked-signal mask on (SIGINT included), which would make
         // the shell immune to interrupts; coreutils' env resets every signal to its default before bwrap runs.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/env") {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["--default-signal", Self.bwrapPath] + bwrapArguments()
+            process.arguments = ["--default-signal"] + command
         } else {
-            process.executableURL = URL(fileURLWithPath: Self.bwrapPath)
-            process.arguments = bwrapArguments()
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
         }
         process.environment = ["PATH": Self.path]
         let input = Pipe()
@@ -178,6 +204,8 @@ actor OSSandbox {
         do {
             try process.run()
         } catch {
+            // Frees the cgroup and the control directory made for it.
+            await close()
             throw EnvironmentError("cannot start bubblewrap: \(error)")
         }
         self.process = process
@@ -189,6 +217,41 @@ actor OSSandbox {
             await close()
             throw EnvironmentError("the OS sandbox did not start: \(text.prefix(500))",
                                    recovery: "check that bubblewrap can create user namespaces on this machine")
+        }
+        // The wrapper cannot report a failed join, so check it: bwrap kept the wrapper's pid.
+        if let cgroup, !cgroup.contains(process.processIdentifier) {
+            limitNote = "the sandbox could not join its cgroup \(cgroup.directory); no process limit"
+            self.cgroup = nil
+            await cgroup.destroy(within: 1)
+        } else if cgroup != nil {
+            limitEnforced = true
+        }
+    }
+
+    static let hostShell = "/bin/sh"
+    /// Run by `hostShell` on the host: writes its own pid into the cgroup's `cgroup.procs` ($1), then execs bwrap.
+    static let joinScript = "{ echo $$ > \"$1\"; } 2>/dev/null; shift; exec \"$@\""
+
+    /// Creates the sandbox's pids cgroup when the machine allows it; otherwise records why the limit is off.
+    private func setUpProcessLimit() {
+        guard limits.maxProcesses > 0 else {
+            limitNote = "the process limit is turned off (maxProcesses is 0)"
+            return
+        }
+        let detected = OSPidsHierarchy.detected
+        guard let hierarchy = detected.hierarchy else {
+            limitNote = "no process limit: \(detected.note)"
+            return
+        }
+        guard FileManager.default.isExecutableFile(atPath: Self.hostShell) else {
+            limitNote = "no process limit: \(Self.hostShell) is missing"
+            return
+        }
+        do {
+            cgroup = try OSProcessCgroup.create(in: hierarchy, maxProcesses: limits.maxProcesses)
+            limitNote = "at most \(limits.maxProcesses) processes (\(detected.note))"
+        } catch {
+            limitNote = "no process limit: \(error.description)"
         }
     }
 
@@ -470,6 +533,11 @@ actor OSSandbox {
         }
         process = nil
         stdinHandle = nil
+        if let cgroup {
+            // Anything that outlived bwrap (nothing should: the pid namespace dies with it) is killed here.
+            await cgroup.destroy()
+            self.cgroup = nil
+        }
         try? FileManager.default.removeItem(at: control)
     }
 }
