@@ -43,9 +43,13 @@ public enum BundledData {
         guard let root = Bundle.module.resourceURL else {
             throw EnvironmentError("the EmergentEval resource bundle is missing; rebuild with 'swift build'")
         }
-        let url = root.appendingPathComponent("Resources").appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw EnvironmentError("shipped data file '\(relativePath)' is missing from \(root.path); rebuild")
+        // Foundation on Linux takes a bundle's `Resources` folder as its resource folder; elsewhere the copied
+        // folder sits inside the bundle. Look in both.
+        let candidates = [root.appendingPathComponent(relativePath),
+                          root.appendingPathComponent("Resources").appendingPathComponent(relativePath)]
+        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw EnvironmentError("shipped data file '\(relativePath)' is missing from \(root.path)",
+                                   recovery: "Rebuild with 'swift build' so the EmergentEval resources are copied.")
         }
         return url
     }
