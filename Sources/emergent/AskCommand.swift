@@ -70,7 +70,10 @@ struct AskCommand: AsyncParsableCommand {
             let base: any LanguageModel
             let remote: RemoteBackend?
             do {
-                (base, remote) = try await languageModel(named: definition.model, relativeTo: baseDirectory)
+                let choice = BackendChoice(engine: engine, baseURL: baseURL, apiKey: apiKey, template: template)
+                let picked = try await choice.languageModel(
+                    agentModel: definition.model, relativeTo: baseDirectory, showProgress: !json)
+                (base, remote) = (picked.model, picked.remote)
             } catch {
                 await toolkit.shutdown()
                 throw error
@@ -100,35 +103,5 @@ struct AskCommand: AsyncParsableCommand {
                     message: trajectory.error ?? "The run failed.", recovery: "Run again with --json to see every step.")
             }
         }
-    }
-
-    /// The embedded model (with a progress bar) or the remote server's.
-    /// `--model` wins over the agent file's `model` (a GGUF path, or the server's model name with --base-url);
-    /// `default` or nothing means the installed default model.
-    /// The model, and the remote backend to shut down afterwards when there is one.
-    private func languageModel(named agentModel: String?, relativeTo folder: URL) async throws
-        -> (any LanguageModel, RemoteBackend?)
-    {
-        let fromAgent = agentModel == "default" ? nil : agentModel
-        if let baseURL {
-            guard let name = engine.model ?? fromAgent else {
-                throw CommandFailure(
-                    message: "--base-url needs --model to name the server's model.",
-                    recovery: "List the server's models with: curl \(baseURL)/models")
-            }
-            let key = apiKey ?? ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
-            let backend = RemoteBackend(endpoint: RemoteEndpoint(baseURL: baseURL, apiKey: key, model: name))
-            return (backend, backend)
-        }
-        var engine = engine
-        if engine.model == nil, let fromAgent {
-            let expanded = (fromAgent as NSString).expandingTildeInPath
-            engine.model = expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).path
-        }
-        let model = try await engine.loadModel(showProgress: !json)
-        var options = engine.sessionOptions
-        options.contextLength = max(options.contextLength, 8192)
-        let session = try await InferenceSession(model: model, options: options)
-        return (LocalLanguageModel(session: session, format: try chatFormat(for: model, template: template)), nil)
     }
 }

@@ -12,7 +12,8 @@ struct Emergent: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, AskCommand.self, GenerateCommand.self, ChatCommand.self, TemplateCommand.self, ModelCommand.self,
-            BenchCommand.self, AgentsCommand.self, EmergenceCommand.self, PackCommand.self,
+            BenchCommand.self, AgentsCommand.self, EmergenceCommand.self, PackCommand.self, EvalCommand.self,
+            DataCommand.self,
         ]
     )
 }
