@@ -83,21 +83,26 @@ if [ ! -f "$SRC/include/llama.h" ]; then
 fi
 
 # --- 3. libllama (shared) ------------------------------------------------------------------
+# CPU code for x86-64-v3 (AVX2, FMA, F16C, BMI2), not -march=native: some virtual machines report AMX (and AVX-512)
+# in cpuid but fault when the instructions run, which killed every model test with SIGILL. The flags are written
+# into the build markers, so a checkout built with other flags is rebuilt once.
+LLAMA_CPU_FLAGS="-DGGML_NATIVE=OFF"
 STEP="build libllama with cmake (about 4 minutes on 2 cores)"
-if [ ! -f "$PREFIX/.complete" ]; then
+if [ "$(cat "$PREFIX/.complete" 2>/dev/null)" != "$LLAMA_CPU_FLAGS" ]; then
+    rm -rf "$DEPS/build-llama"
     say "Building libllama (shared, Release) into ${PREFIX#$ROOT/} — about 4 minutes on 2 cores"
     cmake -S "$SRC" -B "$DEPS/build-llama" -DCMAKE_BUILD_TYPE=Release \
         -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_COMMON=OFF -DLLAMA_BUILD_TESTS=OFF \
         -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF \
         -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF \
         -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib \
-        -DCMAKE_INSTALL_RPATH='$ORIGIN' >"$DEPS/build-llama.log" 2>&1 \
+        -DCMAKE_INSTALL_RPATH='$ORIGIN' $LLAMA_CPU_FLAGS >"$DEPS/build-llama.log" 2>&1 \
         || { tail -30 "$DEPS/build-llama.log" >&2; false; }
     cmake --build "$DEPS/build-llama" -j "$JOBS" >>"$DEPS/build-llama.log" 2>&1 \
         || { tail -30 "$DEPS/build-llama.log" >&2; false; }
     cmake --install "$DEPS/build-llama" >>"$DEPS/build-llama.log" 2>&1 \
         || { tail -30 "$DEPS/build-llama.log" >&2; false; }
-    touch "$PREFIX/.complete"
+    echo "$LLAMA_CPU_FLAGS" > "$PREFIX/.complete"
     done_ "installed to ${PREFIX#$ROOT/} (log: .deps/build-llama.log)"
 fi
 
@@ -160,17 +165,19 @@ if [ "$WANT_PEERS" = 1 ]; then
     PEER_TOOLS=(llama-bench llama-perplexity llama-server llama-quantize llama-tokenize)
     have_all=1
     for t in "${PEER_TOOLS[@]}"; do [ -x "$PEERS/bin/$t" ] || have_all=0; done
+    [ "$(cat "$PEERS/.flags" 2>/dev/null)" = "$LLAMA_CPU_FLAGS" ] || have_all=0
     if [ "$have_all" = 0 ]; then
         say "Building llama.cpp peer tools (${PEER_TOOLS[*]}) — about 6.5 minutes on 2 cores"
         cmake -S "$SRC" -B "$DEPS/build-peers" -DCMAKE_BUILD_TYPE=Release \
             -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TESTS=OFF \
             -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON \
-            -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF >"$DEPS/build-peers.log" 2>&1 \
+            -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF $LLAMA_CPU_FLAGS >"$DEPS/build-peers.log" 2>&1 \
             || { tail -30 "$DEPS/build-peers.log" >&2; false; }
         cmake --build "$DEPS/build-peers" -j "$JOBS" --target "${PEER_TOOLS[@]}" >>"$DEPS/build-peers.log" 2>&1 \
             || { tail -30 "$DEPS/build-peers.log" >&2; false; }
         mkdir -p "$PEERS/bin"
         for t in "${PEER_TOOLS[@]}"; do cp "$DEPS/build-peers/bin/$t" "$PEERS/bin/$t"; done
+        echo "$LLAMA_CPU_FLAGS" > "$PEERS/.flags"
         done_ "peers in ${PEERS#$ROOT/}/bin (log: .deps/build-peers.log)"
     fi
 fi
