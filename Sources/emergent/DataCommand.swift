@@ -46,11 +46,7 @@ extension DataCommand {
 
         func run() async throws {
             try await CommandErrors.reporting {
-                var rule = KeepRule(threshold: threshold)
-                for entry in thresholdFor {
-                    let (environment, value) = try KeepRule.parseOverride(entry)
-                    rule.perEnvironment[try EnvironmentCatalog.environment(environment).name] = value
-                }
+                let rule = try KeepRule.parse(threshold: threshold, overrides: thresholdFor)
                 let export = TrajectoryExport(format: format, rule: rule)
                 let (lines, episodes) = try await export.lines(from: runs.map { URL(fileURLWithPath: $0) })
                 let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"

@@ -328,11 +328,7 @@ extension EvalCommand {
 
         func run() async throws {
             try await CommandErrors.reporting {
-                var rule = KeepRule(threshold: threshold)
-                for entry in thresholdFor {
-                    let (environment, value) = try KeepRule.parseOverride(entry)
-                    rule.perEnvironment[try EnvironmentCatalog.environment(environment).name] = value
-                }
+                let rule = try KeepRule.parse(threshold: threshold, overrides: thresholdFor)
                 let (summary, directory) = try await options.execute(
                     out: out, repeats: self.repeat, defaultTemperature: options.temperature ?? 0.7)
                 let (report, kept) = CollectionReport.make(records: await directory.allRecords(), rule: rule)

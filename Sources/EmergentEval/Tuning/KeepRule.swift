@@ -22,6 +22,20 @@ public struct KeepRule: Sendable, Hashable, Codable {
         return (parts[0], value)
     }
 
+    /// A rule from `--threshold` and `--threshold-for ENV=VALUE` options; environment names are checked against
+    /// the shipped environments (aliases such as `hh` accepted).
+    public static func parse(threshold: Double, overrides: [String]) throws -> KeepRule {
+        guard (0...1).contains(threshold) else {
+            throw EnvironmentError("--threshold must be in 0...1, not \(threshold)", recovery: "1.0 keeps full successes only.")
+        }
+        var rule = KeepRule(threshold: threshold)
+        for entry in overrides {
+            let (environment, value) = try parseOverride(entry)
+            rule.perEnvironment[try EnvironmentCatalog.environment(environment).name] = value
+        }
+        return rule
+    }
+
     /// The threshold that applies to `environment`.
     public func threshold(for environment: String) -> Double { perEnvironment[environment] ?? threshold }
 

@@ -19,20 +19,9 @@ public struct DBEnvironment: Environment {
     }
 
     public func devTasks() throws -> [EvalTask] {
-        try loadTasks(from: Self.shippedTasksFile())
+        try loadTasks(from: BundledData.tasksFile(name))
     }
 
-    /// The shipped task file: `BundledData.tasksFile` first; on Linux, Foundation reports the bundle's `Resources`
-    /// folder itself as its `resourceURL`, so the file is also looked up from the bundle's root.
-    static func shippedTasksFile() throws -> URL {
-        do {
-            return try BundledData.tasksFile("db")
-        } catch {
-            let fallback = Bundle.module.bundleURL.appendingPathComponent("Resources/tasks/db.jsonl")
-            guard FileManager.default.fileExists(atPath: fallback.path) else { throw error }
-            return fallback
-        }
-    }
 
     public func loadTasks(from file: URL) throws -> [EvalTask] {
         try DBTaskLoader.load(file).map(\.evalTask)

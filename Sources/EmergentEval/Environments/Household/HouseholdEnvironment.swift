@@ -17,22 +17,9 @@ public struct HouseholdEnvironment: Environment {
     }
 
     public func devTasks() throws -> [EvalTask] {
-        try loadTasks(from: tasksFile ?? Self.shippedTasksFile())
+        try loadTasks(from: tasksFile ?? BundledData.tasksFile(name))
     }
 
-    /// The shipped task file. `BundledData.tasksFile` is asked first; where Foundation's `resourceURL` already
-    /// ends in the copied `Resources` folder (swift-corelibs-foundation on Linux), the file is looked up there.
-    static func shippedTasksFile() throws -> URL {
-        do {
-            return try BundledData.tasksFile("household")
-        } catch {
-            if let root = Bundle.module.resourceURL {
-                let direct = root.appendingPathComponent("tasks/household.jsonl")
-                if FileManager.default.fileExists(atPath: direct.path) { return direct }
-            }
-            throw error
-        }
-    }
 
     public func loadTasks(from file: URL) throws -> [EvalTask] {
         var seen: [String: Int] = [:]

@@ -143,20 +143,8 @@ final class KGGraphSource: Sendable {
     }
 }
 
-/// Finds the kg environment's shipped files. `BundledData.url` first; on Linux, Foundation reports a bundle holding
-/// a `Resources` folder as its `resourceURL`, so the same file is also looked up from the bundle's root.
+/// The kg environment's shipped files.
 enum KGResources {
-    static func url(_ relativePath: String) throws -> URL {
-        do {
-            return try BundledData.url(relativePath)
-        } catch {
-            let fallback = Bundle.module.bundleURL.appendingPathComponent("Resources")
-                .appendingPathComponent(relativePath)
-            guard FileManager.default.fileExists(atPath: fallback.path) else { throw error }
-            return fallback
-        }
-    }
-
-    static var tasksFile: URL { get throws { try url("tasks/kg.jsonl") } }
-    static var graphFile: URL { get throws { try url("kg/graph.json") } }
+    static var tasksFile: URL { get throws { try BundledData.tasksFile("kg") } }
+    static var graphFile: URL { get throws { try BundledData.url("kg/graph.json") } }
 }

@@ -33,22 +33,9 @@ public struct OSEnvironment: Environment {
     public var processLimitNote: String { OSPidsHierarchy.detected.note }
 
     public func devTasks() throws -> [EvalTask] {
-        try loadTasks(from: Self.shippedTasksFile())
+        try loadTasks(from: BundledData.tasksFile(name))
     }
 
-    /// The shipped task file. On Linux, Foundation may report the bundle's `Resources` folder itself as its
-    /// resource URL, so the file is also looked for directly under it.
-    static func shippedTasksFile() throws -> URL {
-        do {
-            return try BundledData.tasksFile("os")
-        } catch {
-            if let root = Bundle.module.resourceURL {
-                let direct = root.appendingPathComponent("tasks/os.jsonl")
-                if FileManager.default.fileExists(atPath: direct.path) { return direct }
-            }
-            throw error
-        }
-    }
 
     public func loadTasks(from file: URL) throws -> [EvalTask] {
         try OSTaskLoader(scriptsDirectory: scriptsDirectory).load(file)

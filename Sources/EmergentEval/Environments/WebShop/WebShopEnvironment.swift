@@ -16,23 +16,9 @@ public struct WebShopEnvironment: Environment {
     }
 
     public func devTasks() throws -> [EvalTask] {
-        try loadTasks(from: shippedTasksFile())
+        try loadTasks(from: BundledData.tasksFile(name))
     }
 
-    /// The shipped task file. On Linux, Foundation treats a bundle holding a `Resources` folder as a bundle whose
-    /// resource URL is that folder already, so `BundledData` (which appends `Resources`) misses the file there;
-    /// we fall back to the resource URL itself.
-    private func shippedTasksFile() throws -> URL {
-        do {
-            return try BundledData.tasksFile(name)
-        } catch {
-            if let root = Bundle.module.resourceURL {
-                let direct = root.appendingPathComponent("tasks/\(name).jsonl")
-                if FileManager.default.fileExists(atPath: direct.path) { return direct }
-            }
-            throw error
-        }
-    }
 
     public func loadTasks(from file: URL) throws -> [EvalTask] {
         var seen = Set<String>()
