@@ -83,10 +83,17 @@ if [ ! -f "$SRC/include/llama.h" ]; then
 fi
 
 # --- 3. libllama (shared) ------------------------------------------------------------------
-# CPU code for x86-64-v3 (AVX2, FMA, F16C, BMI2), not -march=native: some virtual machines report AMX (and AVX-512)
-# in cpuid but fault when the instructions run, which killed every model test with SIGILL. The flags are written
-# into the build markers, so a checkout built with other flags is rebuilt once.
+# CPU code for this machine's instruction sets as /proc/cpuinfo lists them, but without AMX: -march=native also
+# turns on llama.cpp's AMX kernels, and some virtual machines report AMX yet fault when it runs (SIGILL in every
+# model test). AVX2/FMA/F16C/BMI2 are the base; AVX-512 and VNNI are added where the CPU has them. The flags are
+# written into the build markers, so a checkout built with other flags is rebuilt once.
 LLAMA_CPU_FLAGS="-DGGML_NATIVE=OFF"
+cpu_has() { grep -qw "$1" /proc/cpuinfo 2>/dev/null; }
+cpu_has avx512f && LLAMA_CPU_FLAGS="$LLAMA_CPU_FLAGS -DGGML_AVX512=ON"
+cpu_has avx512vbmi && LLAMA_CPU_FLAGS="$LLAMA_CPU_FLAGS -DGGML_AVX512_VBMI=ON"
+cpu_has avx512_vnni && LLAMA_CPU_FLAGS="$LLAMA_CPU_FLAGS -DGGML_AVX512_VNNI=ON"
+cpu_has avx512_bf16 && LLAMA_CPU_FLAGS="$LLAMA_CPU_FLAGS -DGGML_AVX512_BF16=ON"
+cpu_has avx_vnni && LLAMA_CPU_FLAGS="$LLAMA_CPU_FLAGS -DGGML_AVX_VNNI=ON"
 STEP="build libllama with cmake (about 4 minutes on 2 cores)"
 if [ "$(cat "$PREFIX/.complete" 2>/dev/null)" != "$LLAMA_CPU_FLAGS" ]; then
     rm -rf "$DEPS/build-llama"

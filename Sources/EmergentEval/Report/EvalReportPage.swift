@@ -25,6 +25,7 @@ public struct EvalReportPage: Sendable {
         var body = "<h1>Agent evaluation</h1>"
         body += runsTable()
         body += overallSection()
+        body += collectionSection()
         for environment in environmentOrder() {
             body += environmentSection(environment)
         }
@@ -89,6 +90,26 @@ public struct EvalReportPage: Sendable {
             },
             yLabel: "score (%)")
         return html + "<figure>\(chart.render())</figure>"
+    }
+
+    private func collectionSection() -> String {
+        let collected = runs.enumerated().filter { $0.element.collection != nil }
+        guard !collected.isEmpty else { return "" }
+        var html = "<h2>Collected for tuning</h2><table><thead><tr><th>run</th><th>environment</th><th>threshold</th>"
+            + "<th>episodes</th><th>kept</th><th>kept %</th><th>tasks kept</th><th>mean turns</th><th>tokens kept</th></tr></thead><tbody>"
+        for (index, run) in collected {
+            guard let report = run.collection else { continue }
+            for line in report.lines {
+                let meanTurns = line.kept == 0 ? 0 : Double(line.keptTurns) / Double(line.kept)
+                html += "<tr><td><span class=\"swatch\" style=\"background:\(color(index))\"></span>\(esc(run.summary.name))</td>"
+                    + "<td>\(esc(line.environment))</td><td class=\"num\">\(String(format: "%.3f", line.threshold))</td>"
+                    + "<td class=\"num\">\(line.episodes)</td><td class=\"num\">\(line.kept)</td>"
+                    + "<td class=\"num\">\(String(format: "%.1f", line.keptFraction * 100))</td>"
+                    + "<td class=\"num\">\(line.tasksKept)/\(line.tasks)</td><td class=\"num\">\(String(format: "%.1f", meanTurns))</td>"
+                    + "<td class=\"num\">\(line.keptTokens)</td></tr>"
+            }
+        }
+        return html + "</tbody></table><p class=\"note\">AgentInstruct kept 1,866 of 35,341 trajectories (5.28%).</p>"
     }
 
     private func environmentSection(_ environment: String) -> String {

@@ -7,6 +7,8 @@ public struct LoadedEvalRun: Sendable {
     public var manifest: EvalRunManifest
     public var records: [EvalRecord]
     public var summary: EvalSummary
+    /// What `eval collect` kept, when the run is a collection (`collection.json`).
+    public var collection: CollectionReport?
 
     /// Reads the run at `url`; `environments` supply the metrics (episodes of environments not given are kept but
     /// not scored).
@@ -18,6 +20,17 @@ public struct LoadedEvalRun: Sendable {
         let records = await directory.allRecords()
         let summary = EvalSummary.make(manifest: manifest, records: records, environments: environments,
                                        weights: weights)
-        return LoadedEvalRun(directory: directory, manifest: manifest, records: records, summary: summary)
+        let collectionFile = url.appendingPathComponent("collection.json")
+        var collection: CollectionReport?
+        if FileManager.default.fileExists(atPath: collectionFile.path) {
+            do {
+                collection = try JSONDecoder().decode(CollectionReport.self, from: Data(contentsOf: collectionFile))
+            } catch {
+                throw EnvironmentError("cannot read \(collectionFile.path): \(error)",
+                                       recovery: "Run 'emergent eval collect' again with the same --out to rewrite it.")
+            }
+        }
+        return LoadedEvalRun(directory: directory, manifest: manifest, records: records, summary: summary,
+                             collection: collection)
     }
 }

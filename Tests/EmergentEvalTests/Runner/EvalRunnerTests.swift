@@ -44,6 +44,24 @@ struct EvalRunnerTests {
         #expect(summary.overall == 0)
     }
 
+    @Test("well-formed but invalid actions are counted as invalid_action, malformed ones as invalid_format")
+    func finishReasonsCounted() async throws {
+        let environment = try EnvironmentCatalog.environment("os")
+        let tasks = Array(try environment.devTasks().prefix(6))
+        let directory = try EvalRunDirectory(url: temporaryRunFolder("finishes"), manifest: makeManifest("finishes"))
+        // Even tasks get an action that does not exist, odd ones a reply without any action.
+        let agents = PerTaskAgents { task in
+            let number = Int(task.id.filter(\.isNumber)) ?? 0
+            return number % 2 == 0 ? "Think: I will teleport.\n\nAct: teleport" : "I would rather not."
+        }
+        let summary = try await EvalRunner(plans: [EvalRunner.Plan(environment: environment, tasks: tasks)], mode: .text,
+                                           concurrency: 3).run(agents: agents, into: directory)
+        let part = try #require(summary.environments.first)
+        #expect(part.finishes == ["invalid_action": 3, "invalid_format": 3], "\(part.finishes)")
+        #expect(part.score == 0)
+        #expect(summary.table().contains("invalid_action 3") && summary.table().contains("invalid_format 3"))
+    }
+
     @Test("concurrency 4 gives the same results as concurrency 1")
     func concurrencyDoesNotChangeScores() async throws {
         let environments = try ["db", "kg", "household", "webshop", "os"].map(EnvironmentCatalog.environment)
@@ -204,6 +222,15 @@ actor StopAfter: EvalProgress {
     func waitUntilReached() async {
         if seen >= target { return }
         await withCheckedContinuation { waiters.append($0) }
+    }
+}
+
+/// One fixed text reply per task, chosen by `reply`.
+struct PerTaskAgents: EvalAgentProvider {
+    let reply: @Sendable (EvalTask) -> String
+
+    func agent(for task: EvalTask, attempt: Int) async throws -> EvalAgent {
+        EvalAgent(label: "scripted", model: ScriptedModel([.text(reply(task))]))
     }
 }
 

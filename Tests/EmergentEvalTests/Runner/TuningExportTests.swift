@@ -43,6 +43,12 @@ struct TuningExportTests {
         #expect(line.keptTurns == kept.reduce(0) { $0 + $1.turns })
         #expect(line.keptTokens > 0)
         #expect(report.table().contains("AgentInstruct kept 1,866 of 35,341 (5.28%)"))
+        // The HTML report shows the collection when the run has one.
+        try JSONEncoder().encode(report).write(to: folder.appendingPathComponent("collection.json"))
+        let loaded = try await LoadedEvalRun.load(folder, environments: [try EnvironmentCatalog.environment("db")])
+        #expect(loaded.collection == report)
+        let html = EvalReportPage.make(runs: [loaded]).html()
+        #expect(html.contains("Collected for tuning") && html.contains("5.28%"))
     }
 
     @Test("ShareGPT export keeps thoughts, turns observations into human turns and marks the opening loss-free")

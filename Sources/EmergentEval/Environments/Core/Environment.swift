@@ -10,7 +10,7 @@ public protocol Environment: Sendable {
     var name: String { get }
     /// A title for reports ("Operating system").
     var title: String { get }
-    /// The most agent turns an episode may take; one more ends it with `task_limit`.
+    /// The most agent turns an episode may take; an episode not done after them ends with `task_limit`.
     var roundLimit: Int { get }
     /// What `score` measures, as reports name it ("success rate", "answer F1", "average reward").
     var metricName: String { get }
