@@ -175,15 +175,21 @@ if [ "$WANT_PEERS" = 1 ]; then
     [ "$(cat "$PEERS/.flags" 2>/dev/null)" = "$LLAMA_CPU_FLAGS" ] || have_all=0
     if [ "$have_all" = 0 ]; then
         say "Building llama.cpp peer tools (${PEER_TOOLS[*]}) — about 6.5 minutes on 2 cores"
+        # A build folder configured with other CPU flags keeps stale objects: start it afresh.
+        [ "$(cat "$DEPS/build-peers/.configured" 2>/dev/null)" = "$LLAMA_CPU_FLAGS" ] || rm -rf "$DEPS/build-peers"
         cmake -S "$SRC" -B "$DEPS/build-peers" -DCMAKE_BUILD_TYPE=Release \
             -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TESTS=OFF \
             -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON \
             -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF $LLAMA_CPU_FLAGS >"$DEPS/build-peers.log" 2>&1 \
             || { tail -30 "$DEPS/build-peers.log" >&2; false; }
+        echo "$LLAMA_CPU_FLAGS" > "$DEPS/build-peers/.configured"
         cmake --build "$DEPS/build-peers" -j "$JOBS" --target "${PEER_TOOLS[@]}" >>"$DEPS/build-peers.log" 2>&1 \
             || { tail -30 "$DEPS/build-peers.log" >&2; false; }
         mkdir -p "$PEERS/bin"
-        for t in "${PEER_TOOLS[@]}"; do cp "$DEPS/build-peers/bin/$t" "$PEERS/bin/$t"; done
+        # Copy then rename: a tool that is running (a test's llama-perplexity) cannot be overwritten in place.
+        for t in "${PEER_TOOLS[@]}"; do
+            cp "$DEPS/build-peers/bin/$t" "$PEERS/bin/$t.new" && mv -f "$PEERS/bin/$t.new" "$PEERS/bin/$t"
+        done
         echo "$LLAMA_CPU_FLAGS" > "$PEERS/.flags"
         done_ "peers in ${PEERS#$ROOT/}/bin (log: .deps/build-peers.log)"
     fi
