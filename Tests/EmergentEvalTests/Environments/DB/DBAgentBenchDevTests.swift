@@ -5,7 +5,7 @@ import Testing
 
 /// AgentBench v0.2's 60 dbbench dev tasks, run unchanged.
 @Suite struct DBAgentBenchDevTests {
-    static let devFile = URL(fileURLWithPath: "/work/main/../shared/data/agentbench-v0.2/dbbench/dev.jsonl")
+    static let devFile = AgentBenchData.file("dbbench/dev.jsonl") ?? URL(fileURLWithPath: "/nonexistent/dev.jsonl")
     static var available: Bool { FileManager.default.fileExists(atPath: devFile.path) }
 
     /// What the reference SQL of one task gives: whether it reproduces the label or the expected hash.

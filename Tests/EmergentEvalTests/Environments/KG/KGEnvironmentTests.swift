@@ -38,15 +38,7 @@ enum KGTestSupport {
     }
 
     /// AgentBench's KG dev split, found above the source tree (`…/shared/data/agentbench-v0.2/knowledgegraph`).
-    static let agentBenchDev: URL? = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared/data/agentbench-v0.2/knowledgegraph/dev.json")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    static let agentBenchDev: URL? = AgentBenchData.file("knowledgegraph/dev.json")
 
     static func temporaryFile(_ text: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kg-\(UUID().uuidString).jsonl")

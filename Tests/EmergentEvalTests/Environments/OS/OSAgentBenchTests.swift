@@ -5,7 +5,7 @@ import Testing
 
 /// AgentBench's os_interaction dev split, read unchanged, without AgentBench's script folder.
 @Suite struct OSAgentBenchTests {
-    static let devFile = URL(fileURLWithPath: "/work/main/../shared/data/agentbench-v0.2/os_interaction/dev.json")
+    static let devFile = AgentBenchData.file("os_interaction/dev.json") ?? URL(fileURLWithPath: "/nonexistent/dev.json")
     static var haveDevFile: Bool { FileManager.default.fileExists(atPath: devFile.path) }
     let env = OSEnvironment()
 
