@@ -197,7 +197,7 @@ public struct EvalReportPage: Sendable {
                 let anchor = anchorID(run: index, key: key)
                 let mark = cell.result.reward >= 1 ? "pass" : cell.result.reward > 0 ? "part" : "fail"
                 html += "<td class=\"\(mark)\"><a href=\"#\(anchor)\">\(String(format: "%.2f", cell.result.reward))</a> "
-                    + "<span class=\"finish\">\(cell.result.finish.rawValue) · \(cell.turns) turns</span></td>"
+                    + "<span class=\"finish\">\(cell.result.finish.rawValue) · \(Self.turns(cell.turns))</span></td>"
             }
             html += "</tr>"
         }
@@ -217,7 +217,7 @@ public struct EvalReportPage: Sendable {
         let anchor = anchorID(run: run, key: record.key)
         var html = "<details class=\"trajectory\" id=\"\(anchor)\"><summary><b>\(esc(record.result.taskID))</b>"
             + " #\(record.result.attempt) — reward \(String(format: "%.2f", record.result.reward)), "
-            + "\(record.result.finish.rawValue), \(record.turns) turns, \(record.tokens) tokens, "
+            + "\(record.result.finish.rawValue), \(Self.turns(record.turns)), \(record.tokens) tokens, "
             + "\(String(format: "%.1f", Double(record.milliseconds) / 1000)) s</summary>"
         guard let trajectory = trajectories[run][record.key] else {
             return html + "<p class=\"error\">The trajectory file \(esc(record.trajectory)) could not be read.</p></details>"
@@ -266,6 +266,8 @@ public struct EvalReportPage: Sendable {
         "t\(run)-\(EvalRunDirectory.safeFileName(key.environment))-\(EvalRunDirectory.safeFileName(key.taskID))-\(key.attempt)"
     }
 
+    static func turns(_ count: Int) -> String { count == 1 ? "1 turn" : "\(count) turns" }
+
     private func color(_ index: Int) -> String { SVGBarChart.palette[index % SVGBarChart.palette.count] }
     private func esc(_ text: String) -> String { SVGPlot.escape(text) }
 
@@ -280,7 +282,7 @@ public struct EvalReportPage: Sendable {
         h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}h2 small{color:#777;font-weight:normal;font-size:.6em}
         table{border-collapse:collapse;margin:8px 0;background:#fff;font-size:.9em}
         th,td{border:1px solid #e2e2e2;padding:4px 8px;text-align:left;vertical-align:top}
-        th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#f2f2f2}table:not(.tasks) td:first-child{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
         tr.ref td{color:#777;background:#fbfbfb}
         .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
         .note{color:#666;font-size:.85em;max-width:900px}
