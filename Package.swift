@@ -177,6 +177,7 @@ let package = Package(
             dependencies: [
                 "EmergentCore",
                 "EmergentEngine",
+                "EmergentJinja",
                 "EmergentModels",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,56 +1,7 @@
 import Foundation
 
-/// Python's text formatting: `repr` of floats and strings, `%`-formatting and `str.format`.
+/// Python's text formatting: `%`-formatting and `str.format` (`repr` of floats and strings is `PythonRepr`).
 enum JinjaFormat {
-    /// Python's `repr(float)`: the shortest round-tripping form, always with a decimal point or exponent.
-    static func pythonFloat(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        if value == value.rounded(), abs(value) < 1e16 {
-            return String(format: "%.1f", value)
-        }
-        var text = "\(value)"  // Swift's description is also shortest-round-trip
-        // Swift writes 1e-05 as "1e-05" like Python; Python writes exponents with a sign and at least 2 digits.
-        if let e = text.firstIndex(of: "e") {
-            let mantissa = text[..<e]
-            var exponent = String(text[text.index(after: e)...])
-            var sign = "+"
-            if exponent.hasPrefix("-") {
-                sign = "-"
-                exponent.removeFirst()
-            } else if exponent.hasPrefix("+") {
-                exponent.removeFirst()
-            }
-            if exponent.count < 2 { exponent = "0" + exponent }
-            text = "\(mantissa)e\(sign)\(exponent)"
-        }
-        return text
-    }
-
-    /// Python's `repr(str)`: single quotes unless the text holds a single quote and no double quote.
-    static func pythonStringRepr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var result = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    result += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += String(format: "\\x%02x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        result.append(quote)
-        return result
-    }
-
     /// `format % values` for the conversions templates use: %s %r %d %i %f %x %%.
     static func percent(_ format: String, _ values: JinjaValue) throws(JinjaFailure) -> String {
         var arguments: [JinjaValue]

@@ -24,7 +24,7 @@ public enum JinjaJSON {
                 output +=
                     number.isNaN
                     ? "NaN"
-                    : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : JinjaFormat.pythonFloat(number)
+                    : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : PythonRepr.float(number)
             case .string(let text), .markup(let text): output += quote(text, ensureASCII: ensureASCII)
             case .list(let items), .tuple(let items):
                 if items.isEmpty {

@@ -251,9 +251,9 @@ extension JinjaValue {
         case .none: "None"
         case .bool(let flag): flag ? "True" : "False"
         case .int(let number): String(number)
-        case .double(let number): JinjaFormat.pythonFloat(number)
-        case .string(let text): JinjaFormat.pythonStringRepr(text)
-        case .markup(let text): "Markup(\(JinjaFormat.pythonStringRepr(text)))"
+        case .double(let number): PythonRepr.float(number)
+        case .string(let text): PythonRepr.string(text)
+        case .markup(let text): "Markup(\(PythonRepr.string(text)))"
         case .iterator: "<generator object select_or_reject>"
         case .list(let items): "[" + items.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .tuple(let items):

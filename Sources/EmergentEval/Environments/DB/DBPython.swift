@@ -1,3 +1,4 @@
+import EmergentJinja
 import Foundation
 
 /// A Python value as AgentBench sees it: MySQL rows (printed with `str()`) and the agent's `Final Answer:` text
@@ -17,8 +18,8 @@ indirect enum DBPyValue: Sendable, Hashable {
         case .none: return "None"
         case .bool(let flag): return flag ? "True" : "False"
         case .int(let number): return String(number)
-        case .float(let number): return DBPython.floatRepr(number)
-        case .string(let text): return DBPython.stringRepr(text)
+        case .float(let number): return PythonRepr.float(number)
+        case .string(let text): return PythonRepr.string(text)
         case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
         case .tuple(let items):
             return items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
@@ -70,35 +71,6 @@ indirect enum DBPyValue: Sendable, Hashable {
 
 /// Python's text forms and a small reader for Python literals.
 enum DBPython {
-    /// `repr(float)`: the shortest text that reads back, with `.0` on whole numbers (Swift prints the same form).
-    static func floatRepr(_ number: Double) -> String {
-        number.description
-    }
-
-    /// `repr(str)`: single quotes unless the text holds a single quote and no double quote.
-    static func stringRepr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\\(quote)"
-                } else if scalar.value < 0x20 || scalar.value == 0x7f {
-                    out += String(format: "\\x%02x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
     /// Python's `float(text)`: surrounding whitespace allowed, `inf`/`nan` spelled in any case, `_` between digits.
     static func parseFloat(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

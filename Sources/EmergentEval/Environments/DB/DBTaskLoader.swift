@@ -1,4 +1,5 @@
 import EmergentCore
+import EmergentJinja
 import Foundation
 
 /// Reads DB task files: Emergent's own JSONL and AgentBench's dbbench JSONL, told apart line by line (an
@@ -180,7 +181,7 @@ enum DBTaskLoader {
         switch value {
         case .string(let text): return text
         case .int(let number): return String(number)
-        case .double(let number): return DBPython.floatRepr(number)
+        case .double(let number): return PythonRepr.float(number)
         case .bool(let flag): return flag ? "1" : "0"
         case .null, .array, .object: return nil
         }
